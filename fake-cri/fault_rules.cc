@@ -1,0 +1,338 @@
+#include "fake-cri/fault_rules.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "fake-cri/json_fields.h"
+#include "fake-cri/units.h"
+
+namespace fakecri {
+namespace {
+
+struct EffectName {
+  FaultEffect effect;
+  const char* name;
+};
+constexpr EffectName kEffectNames[] = {
+    {FaultEffect::kUnimplementedUnknownMethod, "unimplemented-unknown-method"},
+    {FaultEffect::kUnimplemented, "unimplemented"},
+    {FaultEffect::kCrioNoCriu, "crio-no-criu"},
+    {FaultEffect::kContainerdNoCriu, "containerd-no-criu"},
+    {FaultEffect::kNotFound, "not-found"},
+    {FaultEffect::kNotRunning, "not-running"},
+    {FaultEffect::kError, "error"},
+    {FaultEffect::kLatency, "latency"},
+    {FaultEffect::kHang, "hang"},
+    {FaultEffect::kDiskFull, "disk-full"},
+    {FaultEffect::kCrash, "crash"},
+    {FaultEffect::kArchiveMode0644, "archive-mode-0644"},
+    {FaultEffect::kNoArchive, "no-archive"},
+    {FaultEffect::kArchiveElsewhere, "archive-elsewhere"},
+    {FaultEffect::kNotATar, "not-a-tar"},
+    {FaultEffect::kMissingEntry, "missing-entry"},
+};
+
+// grpc-go's spelling of each code (codes.Code.String()), index = code number.
+constexpr const char* kCodeNames[] = {
+    "OK",        "Canceled",         "Unknown",           "InvalidArgument", "DeadlineExceeded",
+    "NotFound",  "AlreadyExists",    "PermissionDenied",  "ResourceExhausted",
+    "FailedPrecondition", "Aborted", "OutOfRange",        "Unimplemented",   "Internal",
+    "Unavailable", "DataLoss",       "Unauthenticated"};
+
+const char* EffectToName(FaultEffect e) {
+  for (const auto& en : kEffectNames) {
+    if (en.effect == e) return en.name;
+  }
+  return "?";
+}
+
+bool IsArchiveEffect(FaultEffect e) {
+  switch (e) {
+    case FaultEffect::kDiskFull:
+    case FaultEffect::kCrash:
+    case FaultEffect::kArchiveMode0644:
+    case FaultEffect::kNoArchive:
+    case FaultEffect::kArchiveElsewhere:
+    case FaultEffect::kNotATar:
+    case FaultEffect::kMissingEntry:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsErrorEffect(FaultEffect e) {
+  switch (e) {
+    case FaultEffect::kUnimplementedUnknownMethod:
+    case FaultEffect::kUnimplemented:
+    case FaultEffect::kCrioNoCriu:
+    case FaultEffect::kContainerdNoCriu:
+    case FaultEffect::kNotFound:
+    case FaultEffect::kNotRunning:
+    case FaultEffect::kError:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsAny(const std::string& s) { return s.empty() || s == "*"; }
+
+}  // namespace
+
+const char* GrpcCodeName(int code) {
+  if (code < 0 || code > 16) return "Unknown";
+  return kCodeNames[code];
+}
+
+absl::StatusOr<int> ParseGrpcCode(const nlohmann::json& value) {
+  if (value.is_number_integer()) {
+    int64_t n = value.get<int64_t>();
+    if (n >= 1 && n <= 16) return static_cast<int>(n);
+  } else if (value.is_string()) {
+    std::string s = value.get<std::string>();
+    for (int i = 1; i <= 16; ++i) {
+      if (s == kCodeNames[i]) return i;
+    }
+    int n = 0;
+    if (absl::SimpleAtoi(s, &n) && n >= 1 && n <= 16) return n;
+  }
+  return absl::InvalidArgumentError(
+      "expected a gRPC error code 1-16 or its name (Canceled, Unknown, InvalidArgument, "
+      "DeadlineExceeded, NotFound, AlreadyExists, PermissionDenied, ResourceExhausted, "
+      "FailedPrecondition, Aborted, OutOfRange, Unimplemented, Internal, Unavailable, DataLoss, "
+      "Unauthenticated)");
+}
+
+nlohmann::json FaultRule::ToJson() const {
+  nlohmann::json j;
+  if (!IsAny(method)) j["method"] = method;
+  if (!IsAny(container)) j["container"] = container;
+  j["effect"] = EffectToName(effect);
+  if (effect == FaultEffect::kError) {
+    j["code"] = GrpcCodeName(code);
+    j["message"] = message;
+  }
+  if (effect == FaultEffect::kLatency) j["latency"] = absl::StrCat(latency_ns / 1000000, "ms");
+  if (effect == FaultEffect::kDiskFull || effect == FaultEffect::kCrash) j["after_bytes"] = after_bytes;
+  if (effect == FaultEffect::kMissingEntry) j["entry"] = entry;
+  if (nth) j["nth"] = nth;
+  if (probability < 1) {
+    j["probability"] = probability;
+    j["seed"] = seed;
+  }
+  return j;
+}
+
+absl::StatusOr<FaultRule> ParseFaultRule(const nlohmann::json& json, const std::string& path) {
+  if (auto s = JsonFields::Open(json, path); !s.ok()) return s;
+  JsonFields f(json, path);
+  FaultRule r;
+  std::string effect;
+  if (auto s = f.GetString("method", &r.method); !s.ok()) return s;
+  if (auto s = f.GetString("container", &r.container); !s.ok()) return s;
+  if (auto s = f.GetString("effect", &effect); !s.ok()) return s;
+  if (effect.empty()) return f.Error("effect", "missing (every fault rule names its effect)");
+  bool found = false;
+  for (const auto& en : kEffectNames) {
+    if (effect == en.name) {
+      r.effect = en.effect;
+      found = true;
+    }
+  }
+  if (!found) {
+    std::string names;
+    for (const auto& en : kEffectNames) absl::StrAppend(&names, names.empty() ? "" : ", ", en.name);
+    return f.Error("effect", absl::StrCat("unknown effect \"", effect, "\" (one of ", names, ")"));
+  }
+  if (const auto* code = f.Take("code")) {
+    auto c = ParseGrpcCode(*code);
+    if (!c.ok()) return f.Error("code", std::string(c.status().message()));
+    r.code = *c;
+  }
+  if (auto s = f.GetString("message", &r.message); !s.ok()) return s;
+  if (auto s = f.GetDuration("latency", &r.latency_ns); !s.ok()) return s;
+  if (auto s = f.GetBytes("after_bytes", &r.after_bytes); !s.ok()) return s;
+  if (auto s = f.GetString("entry", &r.entry); !s.ok()) return s;
+  int64_t nth = 0;
+  if (auto s = f.GetInt("nth", &nth); !s.ok()) return s;
+  if (nth < 0) return f.Error("nth", "must be 1 or more");
+  r.nth = static_cast<uint64_t>(nth);
+  if (f.Take("probability")) {
+    if (auto s = f.GetDouble("probability", &r.probability); !s.ok()) return s;
+    if (!(r.probability >= 0 && r.probability <= 1)) {
+      return f.Error("probability", "must be between 0 and 1");
+    }
+  }
+  int64_t seed = 1;
+  if (auto s = f.GetInt("seed", &seed); !s.ok()) return s;
+  r.seed = static_cast<uint64_t>(seed);
+  if (auto s = f.CheckNoUnknownKeys(); !s.ok()) return s;
+
+  if (r.nth && r.probability < 1) return f.Error("nth", "cannot be combined with probability");
+  if (r.effect == FaultEffect::kLatency && r.latency_ns <= 0) {
+    return f.Error("latency", "missing (effect latency needs a duration such as \"2s\")");
+  }
+  if (r.effect == FaultEffect::kMissingEntry && r.entry != "spec.dump" &&
+      r.entry != "config.dump" && r.entry != "checkpoint/inventory.img") {
+    return f.Error("entry", "must be spec.dump, config.dump or checkpoint/inventory.img");
+  }
+  if (r.effect == FaultEffect::kError && r.message.empty()) {
+    return f.Error("message", "missing (effect error needs a message)");
+  }
+  if (IsArchiveEffect(r.effect) && !IsAny(r.method) && r.method != "CheckpointContainer") {
+    return f.Error("method", absl::StrCat("effect ", effect, " applies to CheckpointContainer only"));
+  }
+  if (IsArchiveEffect(r.effect)) r.method = "CheckpointContainer";
+  return r;
+}
+
+absl::StatusOr<FaultRule> ParseFaultFlag(const std::string& text) {
+  nlohmann::json j = nlohmann::json::object();
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    if (kv.second.empty() && part.find('=') == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--fault \"", text, "\": \"", part, "\" is not key=value"));
+    }
+    const std::string& k = kv.first;
+    const std::string& v = kv.second;
+    int64_t n = 0;
+    double d = 0;
+    if ((k == "nth" || k == "seed") && absl::SimpleAtoi(v, &n)) {
+      j[k] = n;
+    } else if (k == "probability" && absl::SimpleAtod(v, &d)) {
+      j[k] = d;
+    } else {
+      j[k] = v;
+    }
+  }
+  auto rule = ParseFaultRule(j, "--fault");
+  if (!rule.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--fault \"", text, "\": ", rule.status().message()));
+  }
+  return rule;
+}
+
+absl::Status FaultError(const FaultRule& rule, const std::string& method,
+                        const std::string& container_id) {
+  switch (rule.effect) {
+    case FaultEffect::kUnimplementedUnknownMethod:
+      return absl::UnimplementedError(
+          absl::StrCat("unknown method ", method, " for service runtime.v1.RuntimeService"));
+    case FaultEffect::kUnimplemented:
+      return absl::UnimplementedError(absl::StrCat("method ", method, " not implemented"));
+    case FaultEffect::kCrioNoCriu:
+      return absl::UnknownError("checkpoint/restore support not available");
+    case FaultEffect::kContainerdNoCriu:
+      return absl::UnknownError(absl::StrCat(
+          "CRIU binary not found or too old (<31600). Failed to checkpoint container \"",
+          container_id, "\""));
+    case FaultEffect::kNotFound:
+      // CRI-O server/container_checkpoint.go wraps GetContainerFromShortID's error,
+      // whose text for an unknown id comes from containers/storage truncindex.
+      return absl::NotFoundError(absl::StrCat("could not find container \"", container_id,
+                                              "\": container with ID starting with ",
+                                              container_id, " not found: ID does not exist"));
+    case FaultEffect::kNotRunning:
+      // containerd returns it as a plain error: code Unknown.
+      return absl::UnknownError(absl::StrCat(
+          "container \"", container_id,
+          "\" is in CONTAINER_EXITED state. only CONTAINER_RUNNING containers can be checkpointed"));
+    case FaultEffect::kError:
+      return absl::Status(static_cast<absl::StatusCode>(rule.code), rule.message);
+    default:
+      return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<std::string> FaultRules::Add(FaultRule rule) {
+  if (IsArchiveEffect(rule.effect)) rule.method = "CheckpointContainer";
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry e;
+  e.state.id = absl::StrCat("f", next_id_++);
+  e.state.rule = std::move(rule);
+  e.rng = std::make_unique<std::mt19937_64>(e.state.rule.seed);
+  rules_.push_back(std::move(e));
+  return rules_.back().state.id;
+}
+
+int FaultRules::Clear(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t before = rules_.size();
+  if (id.empty()) {
+    rules_.clear();
+  } else {
+    rules_.erase(std::remove_if(rules_.begin(), rules_.end(),
+                                [&](const Entry& e) { return e.state.id == id; }),
+                 rules_.end());
+  }
+  return static_cast<int>(before - rules_.size());
+}
+
+void FaultRules::ClearForContainer(const std::string& container_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  rules_.erase(std::remove_if(rules_.begin(), rules_.end(),
+                              [&](const Entry& e) { return e.state.rule.container == container_id; }),
+               rules_.end());
+}
+
+std::vector<FaultRules::RuleState> FaultRules::List() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<RuleState> out;
+  for (const auto& e : rules_) out.push_back(e.state);
+  return out;
+}
+
+uint64_t FaultRules::InjectedTotal() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return injected_total_;
+}
+
+FaultDecision FaultRules::Decide(const std::string& method, const std::string& container_id,
+                                 const std::string& container_name) {
+  FaultDecision d;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& e : rules_) {
+    const FaultRule& r = e.state.rule;
+    if (!IsAny(r.method) && r.method != method) continue;
+    if (!IsAny(r.container) && r.container != container_id &&
+        (container_name.empty() || r.container != container_name)) {
+      continue;
+    }
+    uint64_t n = ++e.state.matched;
+    bool fire = true;
+    if (r.nth) {
+      fire = n == r.nth;
+    } else if (r.probability < 1) {
+      fire = std::uniform_real_distribution<double>(0, 1)(*e.rng) < r.probability;
+    }
+    if (!fire) continue;
+    ++e.state.injected;
+    ++injected_total_;
+    ++d.fired;
+    if (IsErrorEffect(r.effect)) {
+      if (!d.error) d.error = FaultError(r, method, container_id);
+      continue;
+    }
+    switch (r.effect) {
+      case FaultEffect::kLatency: d.extra_latency_ns += r.latency_ns; break;
+      case FaultEffect::kHang: d.hang = true; break;
+      case FaultEffect::kDiskFull: d.disk_full_after = r.after_bytes; break;
+      case FaultEffect::kCrash: d.crash_after = r.after_bytes; break;
+      case FaultEffect::kArchiveMode0644: d.mode_0644 = true; break;
+      case FaultEffect::kNoArchive: d.no_archive = true; break;
+      case FaultEffect::kArchiveElsewhere: d.elsewhere = true; break;
+      case FaultEffect::kNotATar: d.not_a_tar = true; break;
+      case FaultEffect::kMissingEntry: d.missing_entries.push_back(r.entry); break;
+      default: break;
+    }
+  }
+  return d;
+}
+
+}  // namespace fakecri

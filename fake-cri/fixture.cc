@@ -1,0 +1,296 @@
+#include "fake-cri/fixture.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "fake-cri/image_service.h"
+#include "fake-cri/json_fields.h"
+#include "fake-cri/units.h"
+
+namespace fakecri {
+namespace {
+
+using nlohmann::json;
+
+#define RETURN_IF_ERROR(expr)               \
+  do {                                      \
+    if (absl::Status _s = (expr); !_s.ok()) \
+      return _s;                            \
+  } while (0)
+
+absl::Status ParseRuleList(JsonFields& f, const char* key, std::vector<FaultRule>* out) {
+  const json* list = f.Take(key);
+  if (!list) return absl::OkStatus();
+  if (!list->is_array()) return f.Error(key, absl::StrCat("expected an array, got ", list->type_name()));
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto rule = ParseFaultRule((*list)[i], absl::StrCat(f.PathOf(key), "[", i, "]"));
+    if (!rule.ok()) return rule.status();
+    out->push_back(*rule);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseStringList(JsonFields& f, const char* key, std::vector<std::string>* out) {
+  const json* list = f.Take(key);
+  if (!list) return absl::OkStatus();
+  if (!list->is_array()) return f.Error(key, absl::StrCat("expected an array, got ", list->type_name()));
+  for (size_t i = 0; i < list->size(); ++i) {
+    if (!(*list)[i].is_string()) {
+      return absl::InvalidArgumentError(absl::StrCat(f.PathOf(key), "[", i,
+                                                     "]: expected a string, got ",
+                                                     (*list)[i].type_name()));
+    }
+    out->push_back((*list)[i].get<std::string>());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseLatency(JsonFields& f, const char* key, std::optional<int64_t>* fixed,
+                          std::optional<double>* throughput, std::optional<double>* jitter,
+                          std::optional<uint64_t>* seed, std::optional<int64_t>* timeout) {
+  const json* cp = f.Take(key);
+  if (!cp) return absl::OkStatus();
+  std::string path = f.PathOf(key);
+  RETURN_IF_ERROR(JsonFields::Open(*cp, path));
+  JsonFields c(*cp, path);
+  if (c.Take("fixed_cost")) {
+    int64_t ns = 0;
+    RETURN_IF_ERROR(c.GetDuration("fixed_cost", &ns));
+    *fixed = ns;
+  }
+  if (c.Take("throughput")) {
+    uint64_t bps = 0;
+    RETURN_IF_ERROR(c.GetBytes("throughput", &bps));
+    if (bps == 0) return c.Error("throughput", "must be more than 0 bytes per second");
+    *throughput = static_cast<double>(bps);
+  }
+  if (jitter && c.Take("jitter")) {
+    double j = 0;
+    RETURN_IF_ERROR(c.GetDouble("jitter", &j));
+    if (!(j >= 0 && j < 1)) return c.Error("jitter", "must be at least 0 and less than 1");
+    *jitter = j;
+  }
+  if (seed && c.Take("seed")) {
+    int64_t s = 0;
+    RETURN_IF_ERROR(c.GetInt("seed", &s));
+    *seed = static_cast<uint64_t>(s);
+  }
+  if (timeout && c.Take("default_timeout")) {
+    int64_t ns = 0;
+    RETURN_IF_ERROR(c.GetDuration("default_timeout", &ns));
+    if (ns <= 0) return c.Error("default_timeout", "must be more than 0");
+    *timeout = ns;
+  }
+  return c.CheckNoUnknownKeys();
+}
+
+absl::Status ParseContainer(const json& j, const std::string& path, FixtureContainer* out) {
+  RETURN_IF_ERROR(JsonFields::Open(j, path));
+  JsonFields f(j, path);
+  Container& c = out->container;
+  RETURN_IF_ERROR(f.GetString("name", &c.name));
+  if (c.name.empty()) return f.Error("name", "missing (every container has a name)");
+  RETURN_IF_ERROR(f.GetString("image", &c.image));
+  if (c.image.empty()) return f.Error("image", "missing (every container has an image)");
+  std::string state = "running";
+  RETURN_IF_ERROR(f.GetString("state", &state));
+  if (state == "running") {
+    c.state = ContainerState::kRunning;
+  } else if (state == "created") {
+    c.state = ContainerState::kCreated;
+  } else if (state == "exited") {
+    c.state = ContainerState::kExited;
+  } else {
+    return f.Error("state", absl::StrCat("\"", state, "\" is not one of running, created, exited"));
+  }
+  int64_t exit_code = 0;
+  RETURN_IF_ERROR(f.GetInt("exit_code", &exit_code));
+  c.exit_code = static_cast<int32_t>(exit_code);
+  int64_t attempt = 0;
+  RETURN_IF_ERROR(f.GetInt("attempt", &attempt));
+  c.attempt = static_cast<uint32_t>(attempt);
+  RETURN_IF_ERROR(f.GetBytes("working_set_bytes", &c.working_set_bytes));
+  RETURN_IF_ERROR(ParseStringList(f, "command", &c.command));
+  RETURN_IF_ERROR(ParseStringList(f, "args", &c.args));
+  RETURN_IF_ERROR(f.GetStringMap("labels", &c.labels));
+  RETURN_IF_ERROR(f.GetStringMap("annotations", &c.annotations));
+  RETURN_IF_ERROR(ParseLatency(f, "checkpoint", &c.latency.fixed_cost_ns,
+                               &c.latency.throughput_bytes_per_second, nullptr, nullptr, nullptr));
+  RETURN_IF_ERROR(ParseRuleList(f, "faults", &out->faults));
+  for (size_t i = 0; i < out->faults.size(); ++i) {
+    const std::string& target = out->faults[i].container;
+    if (!target.empty() && target != "*") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ".faults[", i, "].container: not allowed here (the rule is for this container)"));
+    }
+  }
+  return f.CheckNoUnknownKeys();
+}
+
+absl::Status ParsePod(const json& j, const std::string& path, FixturePod* out) {
+  RETURN_IF_ERROR(JsonFields::Open(j, path));
+  JsonFields f(j, path);
+  Sandbox& s = out->sandbox;
+  RETURN_IF_ERROR(f.GetString("namespace", &s.ns));
+  if (s.ns.empty()) return f.Error("namespace", "missing (every pod has a namespace)");
+  RETURN_IF_ERROR(f.GetString("name", &s.name));
+  if (s.name.empty()) return f.Error("name", "missing (every pod has a name)");
+  RETURN_IF_ERROR(f.GetString("uid", &s.uid));
+  RETURN_IF_ERROR(f.GetStringMap("labels", &s.labels));
+  RETURN_IF_ERROR(f.GetStringMap("annotations", &s.annotations));
+  std::string state = "ready";
+  RETURN_IF_ERROR(f.GetString("state", &state));
+  if (state == "ready") {
+    s.state = SandboxState::kReady;
+  } else if (state == "notready") {
+    s.state = SandboxState::kNotReady;
+  } else {
+    return f.Error("state", absl::StrCat("\"", state, "\" is not one of ready, notready"));
+  }
+  const json* containers = f.Take("containers");
+  if (containers) {
+    if (!containers->is_array()) {
+      return f.Error("containers", absl::StrCat("expected an array, got ", containers->type_name()));
+    }
+    std::set<std::string> names;
+    for (size_t i = 0; i < containers->size(); ++i) {
+      std::string cpath = absl::StrCat(path, ".containers[", i, "]");
+      FixtureContainer fc;
+      RETURN_IF_ERROR(ParseContainer((*containers)[i], cpath, &fc));
+      if (!names.insert(fc.container.name).second) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            cpath, ".name: duplicate container name \"", fc.container.name, "\" in this pod"));
+      }
+      out->containers.push_back(std::move(fc));
+    }
+  }
+  return f.CheckNoUnknownKeys();
+}
+
+// A random RFC 4122-shaped uid (version 4), for fixture pods that give none.
+std::string NewUid() {
+  std::string hex = NewId();
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-4", hex.substr(13, 3), "-a",
+                      hex.substr(17, 3), "-", hex.substr(20, 12));
+}
+
+}  // namespace
+
+absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string& file_name) {
+  auto fail = [&](const absl::Status& s) {
+    return absl::InvalidArgumentError(absl::StrCat(file_name, ": ", s.message()));
+  };
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // nlohmann reports "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    return fail(absl::InvalidArgumentError(
+        absl::StrCat("$: not valid JSON: ", pos == std::string::npos ? what : what.substr(pos + 2))));
+  }
+  if (auto s = JsonFields::Open(root, "$"); !s.ok()) return fail(s);
+  JsonFields f(root, "$");
+  Fixture fx;
+  if (const json* rt = f.Take("runtime")) {
+    if (auto s = JsonFields::Open(*rt, "$.runtime"); !s.ok()) return fail(s);
+    JsonFields r(*rt, "$.runtime");
+    if (auto s = ParseLatency(r, "checkpoint", &fx.fixed_cost_ns, &fx.throughput_bytes_per_second,
+                              &fx.jitter, &fx.seed, &fx.default_timeout_ns);
+        !s.ok()) {
+      return fail(s);
+    }
+    if (auto s = ParseRuleList(r, "faults", &fx.faults); !s.ok()) return fail(s);
+    if (auto s = r.CheckNoUnknownKeys(); !s.ok()) return fail(s);
+  }
+  if (const json* pods = f.Take("pods")) {
+    if (!pods->is_array()) {
+      return fail(f.Error("pods", absl::StrCat("expected an array, got ", pods->type_name())));
+    }
+    std::set<std::string> names;
+    for (size_t i = 0; i < pods->size(); ++i) {
+      std::string path = absl::StrCat("$.pods[", i, "]");
+      FixturePod pod;
+      if (auto s = ParsePod((*pods)[i], path, &pod); !s.ok()) return fail(s);
+      if (!names.insert(pod.sandbox.ns + "/" + pod.sandbox.name).second) {
+        return fail(absl::InvalidArgumentError(absl::StrCat(path, ".name: duplicate pod \"",
+                                                            pod.sandbox.ns, "/", pod.sandbox.name,
+                                                            "\"")));
+      }
+      fx.pods.push_back(std::move(pod));
+    }
+  }
+  if (auto s = f.CheckNoUnknownKeys(); !s.ok()) return fail(s);
+  return fx;
+}
+
+absl::StatusOr<Fixture> LoadFixture(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read fixture: ", std::strerror(errno)));
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return absl::InternalError(absl::StrCat(path, ": cannot read fixture"));
+  return ParseFixture(buf.str(), path);
+}
+
+absl::Status PopulateFromFixture(const Fixture& fixture, Store* store, FaultRules* faults,
+                                 ImageServiceImpl* images) {
+  for (const FaultRule& r : fixture.faults) {
+    if (auto added = faults->Add(r); !added.ok()) return added.status();
+  }
+  for (const FixturePod& pod : fixture.pods) {
+    Sandbox s = pod.sandbox;
+    if (s.uid.empty()) s.uid = NewUid();
+    // What the kubelet puts on every sandbox it creates.
+    s.labels["io.kubernetes.pod.name"] = s.name;
+    s.labels["io.kubernetes.pod.namespace"] = s.ns;
+    s.labels["io.kubernetes.pod.uid"] = s.uid;
+    s.log_directory = absl::StrCat("/var/log/pods/", s.ns, "_", s.name, "_", s.uid);
+    s.hostname = s.name;
+    // Create ready so containers can be added, then apply the fixture's state.
+    SandboxState wanted = s.state;
+    s.state = SandboxState::kReady;
+    auto sid = store->AddSandbox(s);
+    if (!sid.ok()) return sid.status();
+    for (const FixtureContainer& fc : pod.containers) {
+      Container c = fc.container;
+      c.sandbox_id = *sid;
+      c.labels["io.kubernetes.pod.name"] = s.name;
+      c.labels["io.kubernetes.pod.namespace"] = s.ns;
+      c.labels["io.kubernetes.pod.uid"] = s.uid;
+      c.labels["io.kubernetes.container.name"] = c.name;
+      c.log_path = absl::StrCat(s.log_directory, "/", c.name, "/", c.attempt, ".log");
+      if (images) c.image_ref = images->Record(c.image);
+      ContainerState state = c.state;
+      c.state = ContainerState::kCreated;
+      auto cid = store->AddContainer(c);
+      if (!cid.ok()) return cid.status();
+      if (state != ContainerState::kCreated) {
+        if (auto st = store->StartContainer(*cid); !st.ok()) return st;
+      }
+      if (state == ContainerState::kExited) {
+        if (auto st = store->StopContainer(*cid); !st.ok()) return st;
+        // The fixture's exit code, not the stop's 137.
+        store->SetExitCode(*cid, c.exit_code, c.exit_code == 0 ? "Completed" : "Error");
+      }
+      for (FaultRule r : fc.faults) {
+        r.container = *cid;
+        if (auto added = faults->Add(r); !added.ok()) return added.status();
+      }
+    }
+    if (wanted == SandboxState::kNotReady) {
+      if (auto st = store->StopSandbox(*sid); !st.ok()) return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace fakecri

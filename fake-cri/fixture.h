@@ -1,0 +1,54 @@
+#ifndef FAKE_CRI_FIXTURE_H_
+#define FAKE_CRI_FIXTURE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "fake-cri/fault_rules.h"
+#include "fake-cri/store.h"
+
+namespace fakecri {
+
+class ImageServiceImpl;
+
+struct FixtureContainer {
+  Container container;  // id, sandbox id and times are filled in when loaded
+  std::vector<FaultRule> faults;
+};
+
+struct FixturePod {
+  Sandbox sandbox;
+  std::vector<FixtureContainer> containers;
+};
+
+// A node described in JSON (format: fixtures/README.md). Runtime settings are
+// optional so that flags can take precedence over them.
+struct Fixture {
+  std::optional<int64_t> fixed_cost_ns;
+  std::optional<double> throughput_bytes_per_second;
+  std::optional<double> jitter;
+  std::optional<uint64_t> seed;
+  std::optional<int64_t> default_timeout_ns;
+  std::vector<FaultRule> faults;
+  std::vector<FixturePod> pods;
+};
+
+// Parses a fixture. Every error reads `<file>: <JSON path>: <problem>` and covers
+// unreadable files, bad JSON (with line and column), unknown keys, wrong types,
+// bad values and duplicate pod or container names.
+absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string& file_name);
+absl::StatusOr<Fixture> LoadFixture(const std::string& path);
+
+// Puts the fixture's pods and containers into the store as a kubelet would have
+// created them (with the io.kubernetes.* labels), their images into the image
+// service, and their fault rules into `faults`.
+absl::Status PopulateFromFixture(const Fixture& fixture, Store* store, FaultRules* faults,
+                                 ImageServiceImpl* images);
+
+}  // namespace fakecri
+
+#endif  // FAKE_CRI_FIXTURE_H_

@@ -1,0 +1,49 @@
+#ifndef FAKE_CRI_JSON_FIELDS_H_
+#define FAKE_CRI_JSON_FIELDS_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+#include "absl/status/status.h"
+#include "nlohmann/json.hpp"
+
+namespace fakecri {
+
+// Strict reading of one JSON object for fixtures and fault rules: each getter
+// leaves its output untouched when the key is absent, fails with the JSON path
+// and the problem when the type is wrong, and remembers the key so that
+// CheckNoUnknownKeys() can reject anything a user misspelt. Errors read
+// `$.pods[1].containers[0].state: expected one of running, created, exited`.
+class JsonFields {
+ public:
+  // Fails unless `value` is an object.
+  static absl::Status Open(const nlohmann::json& value, const std::string& path);
+  JsonFields(const nlohmann::json& object, std::string path);
+
+  absl::Status GetString(const char* key, std::string* out);
+  absl::Status GetBool(const char* key, bool* out);
+  absl::Status GetInt(const char* key, int64_t* out);
+  absl::Status GetDouble(const char* key, double* out);
+  // A non-negative integer, or a quantity string ("256Mi").
+  absl::Status GetBytes(const char* key, uint64_t* out);
+  // A duration string ("300ms", "2s").
+  absl::Status GetDuration(const char* key, int64_t* nanos);
+  absl::Status GetStringMap(const char* key, std::map<std::string, std::string>* out);
+  // The raw value (nullptr when absent), marked as known.
+  const nlohmann::json* Take(const char* key);
+
+  std::string PathOf(const std::string& key) const { return path_ + "." + key; }
+  absl::Status Error(const std::string& key, const std::string& problem) const;
+  absl::Status CheckNoUnknownKeys() const;
+
+ private:
+  const nlohmann::json& object_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+}  // namespace fakecri
+
+#endif  // FAKE_CRI_JSON_FIELDS_H_

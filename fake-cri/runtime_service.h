@@ -1,0 +1,87 @@
+#ifndef FAKE_CRI_RUNTIME_SERVICE_H_
+#define FAKE_CRI_RUNTIME_SERVICE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "fake-cri/checkpointer.h"
+#include "fake-cri/clock.h"
+#include "fake-cri/counters.h"
+#include "fake-cri/fault_rules.h"
+#include "fake-cri/image_service.h"
+#include "fake-cri/store.h"
+#include "proto/cri_runtime_v1.grpc.pb.h"
+
+namespace fakecri {
+
+// The gRPC edge of runtime.v1.RuntimeService: turns requests into Store and
+// Checkpointer calls and absl::Status into grpc::Status (codes are equal). Every
+// call is counted and consults the fault rules first. Methods not declared in
+// our proto reach no handler and gRPC answers UNIMPLEMENTED. Thread-safe.
+class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {
+ public:
+  struct Options {
+    std::string runtime_version;
+    // Working set of a CRI-created container without the annotation. Default: 64 MiB.
+    uint64_t default_working_set_bytes = 64ULL << 20;
+  };
+  RuntimeServiceImpl(Store* store, Checkpointer* checkpointer, FaultRules* faults,
+                     Counters* counters, Clock* clock, ImageServiceImpl* images, Options options);
+
+  grpc::Status Version(grpc::ServerContext*, const runtime::v1::VersionRequest*,
+                       runtime::v1::VersionResponse*) override;
+  grpc::Status Status(grpc::ServerContext*, const runtime::v1::StatusRequest*,
+                      runtime::v1::StatusResponse*) override;
+  grpc::Status RunPodSandbox(grpc::ServerContext*, const runtime::v1::RunPodSandboxRequest*,
+                             runtime::v1::RunPodSandboxResponse*) override;
+  grpc::Status StopPodSandbox(grpc::ServerContext*, const runtime::v1::StopPodSandboxRequest*,
+                              runtime::v1::StopPodSandboxResponse*) override;
+  grpc::Status RemovePodSandbox(grpc::ServerContext*, const runtime::v1::RemovePodSandboxRequest*,
+                                runtime::v1::RemovePodSandboxResponse*) override;
+  grpc::Status PodSandboxStatus(grpc::ServerContext*, const runtime::v1::PodSandboxStatusRequest*,
+                                runtime::v1::PodSandboxStatusResponse*) override;
+  grpc::Status ListPodSandbox(grpc::ServerContext*, const runtime::v1::ListPodSandboxRequest*,
+                              runtime::v1::ListPodSandboxResponse*) override;
+  grpc::Status CreateContainer(grpc::ServerContext*, const runtime::v1::CreateContainerRequest*,
+                               runtime::v1::CreateContainerResponse*) override;
+  grpc::Status StartContainer(grpc::ServerContext*, const runtime::v1::StartContainerRequest*,
+                              runtime::v1::StartContainerResponse*) override;
+  grpc::Status StopContainer(grpc::ServerContext*, const runtime::v1::StopContainerRequest*,
+                             runtime::v1::StopContainerResponse*) override;
+  grpc::Status RemoveContainer(grpc::ServerContext*, const runtime::v1::RemoveContainerRequest*,
+                               runtime::v1::RemoveContainerResponse*) override;
+  grpc::Status ListContainers(grpc::ServerContext*, const runtime::v1::ListContainersRequest*,
+                              runtime::v1::ListContainersResponse*) override;
+  grpc::Status ContainerStatus(grpc::ServerContext*, const runtime::v1::ContainerStatusRequest*,
+                               runtime::v1::ContainerStatusResponse*) override;
+  grpc::Status ContainerStats(grpc::ServerContext*, const runtime::v1::ContainerStatsRequest*,
+                              runtime::v1::ContainerStatsResponse*) override;
+  grpc::Status ListContainerStats(grpc::ServerContext*,
+                                  const runtime::v1::ListContainerStatsRequest*,
+                                  runtime::v1::ListContainerStatsResponse*) override;
+  grpc::Status CheckpointContainer(grpc::ServerContext*,
+                                   const runtime::v1::CheckpointContainerRequest*,
+                                   runtime::v1::CheckpointContainerResponse*) override;
+
+ private:
+  // Counts the call, applies its faults (latency, hang, error) and runs `body`.
+  template <typename Body>
+  grpc::Status Serve(grpc::ServerContext* ctx, const char* method, const std::string& container_id,
+                     Body body);
+  void FillStats(const Container& c, runtime::v1::ContainerStats* out);
+
+  Store* store_;
+  Checkpointer* checkpointer_;
+  FaultRules* faults_;
+  Counters* counters_;
+  Clock* clock_;
+  ImageServiceImpl* images_;
+  Options options_;
+};
+
+// absl and gRPC share code numbers.
+grpc::Status ToGrpc(const absl::Status& s);
+
+}  // namespace fakecri
+
+#endif  // FAKE_CRI_RUNTIME_SERVICE_H_
