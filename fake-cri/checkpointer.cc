@@ -125,7 +125,9 @@ absl::Status Checkpointer::Checkpoint(const CheckpointCall& call) {
         absl::StrCat("deadline passed while another checkpoint of container \"", c->id,
                      "\" was running"));
   }
-  absl::Status result = Run(call, *c, *sb, start, deadline, stop);
+  // The model paces the checkpoint itself, from the moment it has the container:
+  // time spent waiting for another checkpoint of it does not count.
+  absl::Status result = Run(call, *c, *sb, clock_->Now(), deadline, stop);
   ReleaseContainer(c->id);
   return result;
 }

@@ -116,7 +116,10 @@ nlohmann::json FaultRule::ToJson() const {
     j["code"] = GrpcCodeName(code);
     j["message"] = message;
   }
-  if (effect == FaultEffect::kLatency) j["latency"] = absl::StrCat(latency_ns / 1000000, "ms");
+  if (effect == FaultEffect::kLatency) {
+    j["latency"] = latency_ns % 1000000 == 0 ? absl::StrCat(latency_ns / 1000000, "ms")
+                                             : absl::StrCat(latency_ns, "ns");
+  }
   if (effect == FaultEffect::kDiskFull || effect == FaultEffect::kCrash) j["after_bytes"] = after_bytes;
   if (effect == FaultEffect::kMissingEntry) j["entry"] = entry;
   if (nth) j["nth"] = nth;
@@ -251,7 +254,13 @@ absl::Status FaultError(const FaultRule& rule, const std::string& method,
 }
 
 absl::StatusOr<std::string> FaultRules::Add(FaultRule rule) {
-  if (IsArchiveEffect(rule.effect)) rule.method = "CheckpointContainer";
+  if (IsArchiveEffect(rule.effect)) {
+    if (!IsAny(rule.method) && rule.method != "CheckpointContainer") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "effect ", EffectToName(rule.effect), " applies to CheckpointContainer only"));
+    }
+    rule.method = "CheckpointContainer";
+  }
   std::lock_guard<std::mutex> lock(mu_);
   Entry e;
   e.state.id = absl::StrCat("f", next_id_++);

@@ -40,6 +40,9 @@ absl::StatusOr<std::string> Store::AddSandbox(Sandbox sandbox) {
     }
   }
   if (sandbox.id.empty()) sandbox.id = NewId();
+  if (sandboxes_.count(sandbox.id)) {
+    return absl::AlreadyExistsError(absl::StrCat("sandbox id \"", sandbox.id, "\" is taken"));
+  }
   if (sandbox.created_at == 0) sandbox.created_at = clock_->WallNanos();
   std::string id = sandbox.id;
   sandboxes_[id] = std::move(sandbox);
@@ -114,6 +117,9 @@ absl::StatusOr<std::string> Store::AddContainer(Container container) {
     }
   }
   if (container.id.empty()) container.id = NewId();
+  if (containers_.count(container.id)) {
+    return absl::AlreadyExistsError(absl::StrCat("container id \"", container.id, "\" is taken"));
+  }
   if (container.created_at == 0) container.created_at = clock_->WallNanos();
   std::string id = container.id;
   containers_[id] = std::move(container);

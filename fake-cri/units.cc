@@ -70,18 +70,25 @@ absl::StatusOr<int64_t> ParseDurationNanos(const std::string& text) {
     }
     if (start == i) return bad("expected a number");
     double number = 0;
+    std::string digits = text.substr(start, i - start);
+    size_t used = 0;
     try {
-      number = std::stod(text.substr(start, i - start));
+      number = std::stod(digits, &used);
     } catch (...) {
       return bad("bad number");
     }
+    if (used != digits.size()) return bad("bad number \"" + digits + "\"");
     size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    // Letters, and the bytes of the UTF-8 micro sign that Go also accepts.
+    while (i < text.size() && (std::isalpha(static_cast<unsigned char>(text[i])) ||
+                               static_cast<unsigned char>(text[i]) >= 0x80)) {
+      ++i;
+    }
     std::string unit = text.substr(unit_start, i - unit_start);
     double scale = 0;
     if (unit == "ns") {
       scale = 1;
-    } else if (unit == "us" || unit == "\xc2\xb5s") {
+    } else if (unit == "us" || unit == "\xc2\xb5s" || unit == "\xce\xbcs") {
       scale = 1e3;
     } else if (unit == "ms") {
       scale = 1e6;

@@ -1,0 +1,72 @@
+#ifndef FAKE_CRI_TESTING_ARCHIVE_READER_H_
+#define FAKE_CRI_TESTING_ARCHIVE_READER_H_
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace fakecri {
+
+// An archive as libarchive (an independent tar reader, not our writer's code)
+// reads it. Small entries keep their content; page data is only counted.
+struct ReadEntry {
+  char type = '0';  // '0' file, '5' directory, '2' symlink, '?' other
+  uint64_t size = 0;
+  uint32_t mode = 0;
+  std::string content;  // first 1 MiB
+};
+
+struct ReadArchive {
+  bool ok = false;
+  std::string error;
+  std::string format;  // libarchive's format name
+  std::map<std::string, ReadEntry> entries;
+};
+
+inline ReadArchive ReadTar(const std::string& path_or_data, bool from_memory = false) {
+  ReadArchive out;
+  struct archive* a = archive_read_new();
+  archive_read_support_format_tar(a);
+  archive_read_support_format_gnutar(a);
+  int r = from_memory ? archive_read_open_memory(a, path_or_data.data(), path_or_data.size())
+                      : archive_read_open_filename(a, path_or_data.c_str(), 1 << 16);
+  if (r != ARCHIVE_OK) {
+    out.error = archive_error_string(a) ? archive_error_string(a) : "open failed";
+    archive_read_free(a);
+    return out;
+  }
+  struct archive_entry* e;
+  while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+    ReadEntry re;
+    mode_t ft = archive_entry_filetype(e);
+    re.type = ft == AE_IFREG ? '0' : ft == AE_IFDIR ? '5' : ft == AE_IFLNK ? '2' : '?';
+    re.size = static_cast<uint64_t>(archive_entry_size(e));
+    re.mode = archive_entry_perm(e);
+    char buf[1 << 16];
+    la_ssize_t n;
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) {
+      if (re.content.size() < (1u << 20)) re.content.append(buf, static_cast<size_t>(n));
+    }
+    if (n < 0) {
+      out.error = archive_error_string(a) ? archive_error_string(a) : "data read failed";
+      archive_read_free(a);
+      return out;
+    }
+    out.entries[archive_entry_pathname(e)] = std::move(re);
+  }
+  if (r != ARCHIVE_EOF) {
+    out.error = archive_error_string(a) ? archive_error_string(a) : "header read failed";
+  } else {
+    out.ok = true;
+    out.format = archive_format_name(a) ? archive_format_name(a) : "";
+  }
+  archive_read_free(a);
+  return out;
+}
+
+}  // namespace fakecri
+
+#endif  // FAKE_CRI_TESTING_ARCHIVE_READER_H_
