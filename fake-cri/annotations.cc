@@ -1,7 +1,7 @@
 #include "fake-cri/annotations.h"
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 namespace fakecri {
 namespace {
@@ -23,17 +23,17 @@ absl::Status ApplySimulationAnnotations(const Labels& sandbox_annotations, Conta
                                         std::vector<FaultRule>* faults) {
   const Labels& own = c->annotations;
   if (const std::string* v = Find(own, sandbox_annotations, kWorkingSetAnnotation)) {
-    auto bytes = ParseByteQuantity(*v);
+    auto bytes = kit::ParseByteQuantity(*v);
     if (!bytes.ok()) return Bad(kWorkingSetAnnotation, *v, bytes.status());
     c->working_set_bytes = *bytes;
   }
   if (const std::string* v = Find(own, sandbox_annotations, kFixedCostAnnotation)) {
-    auto ns = ParseDurationNanos(*v);
+    auto ns = kit::ParseDurationNanos(*v);
     if (!ns.ok()) return Bad(kFixedCostAnnotation, *v, ns.status());
     c->latency.fixed_cost_ns = *ns;
   }
   if (const std::string* v = Find(own, sandbox_annotations, kThroughputAnnotation)) {
-    auto bytes = ParseByteQuantity(*v);
+    auto bytes = kit::ParseByteQuantity(*v);
     if (!bytes.ok()) return Bad(kThroughputAnnotation, *v, bytes.status());
     if (*bytes == 0) {
       return Bad(kThroughputAnnotation, *v, absl::InvalidArgumentError("must be more than 0"));

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "fake-cri/archive/atomic_file.h"
 #include "fake-cri/archive/faulty_file_ops.h"
-#include "fake-cri/log.h"
+#include "common/log.h"
 
 namespace fakecri {
 namespace {
@@ -38,7 +38,7 @@ Checkpointer::Checkpointer(Store* store, Clock* clock, FileOps* ops, Counters* c
       jitter_(options_.jitter_seed) {
   if (!crash_) {
     crash_ = [] {
-      LogLine(LogLevel::kError, "fault crash: the runtime dies in the middle of an archive");
+      kit::LogLine(kit::LogLevel::kError, "fault crash: the runtime dies in the middle of an archive");
       ::kill(::getpid(), SIGKILL);
     };
   }
@@ -152,7 +152,7 @@ absl::Status Checkpointer::Run(const CheckpointCall& call, const Container& c, c
     return absl::OkStatus();
   };
   auto log = [&](const std::string& outcome, uint64_t bytes) {
-    LogLine(LogLevel::kInfo,
+    kit::LogLine(kit::LogLevel::kInfo,
             absl::StrCat("checkpoint container=", c.id.substr(0, 13), " name=", sb.ns, "/", sb.name,
                          "/", c.name, " location=", call.location, " bytes=", bytes,
                          " modelled=", Millis(modelled_ns), " actual=",

@@ -1,7 +1,7 @@
 #include "fake-cri/control_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/log.h"
+#include "common/log.h"
 
 namespace fakecri {
 
@@ -21,7 +21,7 @@ grpc::Status ControlServiceImpl::AddFault(grpc::ServerContext*, const c1::AddFau
   if (!id.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(id.status().message()));
   }
-  LogLine(LogLevel::kInfo, absl::StrCat("fault ", *id, " added: ", rule->ToJson().dump()));
+  kit::LogLine(kit::LogLevel::kInfo, absl::StrCat("fault ", *id, " added: ", rule->ToJson().dump()));
   resp->set_id(*id);
   return grpc::Status::OK;
 }
@@ -33,7 +33,7 @@ grpc::Status ControlServiceImpl::ClearFaults(grpc::ServerContext*,
   if (!req->id().empty() && removed == 0) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat("no fault rule ", req->id()));
   }
-  LogLine(LogLevel::kInfo, absl::StrCat("faults cleared: ", removed));
+  kit::LogLine(kit::LogLevel::kInfo, absl::StrCat("faults cleared: ", removed));
   resp->set_removed(static_cast<uint32_t>(removed));
   return grpc::Status::OK;
 }

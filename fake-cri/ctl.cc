@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "common/grpc_codes.h"
 #include "fake-cri/fault_rules.h"
 #include "grpcpp/create_channel.h"
 #include "nlohmann/json.hpp"
@@ -91,7 +92,7 @@ int Checkpoint(const std::string& socket, const std::vector<std::string>& rest, 
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!s.ok()) {
-    err << "fake-cri ctl checkpoint: rpc error: code = " << GrpcCodeName(s.error_code())
+    err << "fake-cri ctl checkpoint: rpc error: code = " << kit::GrpcCodeName(s.error_code())
         << " desc = " << s.error_message() << "\n";
     return 1;
   }

@@ -6,8 +6,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/grpc_codes.h"
 #include "fake-cri/json_fields.h"
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 namespace fakecri {
 namespace {
@@ -34,13 +35,6 @@ constexpr EffectName kEffectNames[] = {
     {FaultEffect::kNotATar, "not-a-tar"},
     {FaultEffect::kMissingEntry, "missing-entry"},
 };
-
-// grpc-go's spelling of each code (codes.Code.String()), index = code number.
-constexpr const char* kCodeNames[] = {
-    "OK",        "Canceled",         "Unknown",           "InvalidArgument", "DeadlineExceeded",
-    "NotFound",  "AlreadyExists",    "PermissionDenied",  "ResourceExhausted",
-    "FailedPrecondition", "Aborted", "OutOfRange",        "Unimplemented",   "Internal",
-    "Unavailable", "DataLoss",       "Unauthenticated"};
 
 const char* EffectToName(FaultEffect e) {
   for (const auto& en : kEffectNames) {
@@ -83,20 +77,13 @@ bool IsAny(const std::string& s) { return s.empty() || s == "*"; }
 
 }  // namespace
 
-const char* GrpcCodeName(int code) {
-  if (code < 0 || code > 16) return "Unknown";
-  return kCodeNames[code];
-}
-
 absl::StatusOr<int> ParseGrpcCode(const nlohmann::json& value) {
   if (value.is_number_integer()) {
     int64_t n = value.get<int64_t>();
     if (n >= 1 && n <= 16) return static_cast<int>(n);
   } else if (value.is_string()) {
     std::string s = value.get<std::string>();
-    for (int i = 1; i <= 16; ++i) {
-      if (s == kCodeNames[i]) return i;
-    }
+    if (int code = kit::GrpcCodeFromName(s); code >= 1) return code;
     int n = 0;
     if (absl::SimpleAtoi(s, &n) && n >= 1 && n <= 16) return n;
   }
@@ -113,7 +100,7 @@ nlohmann::json FaultRule::ToJson() const {
   if (!IsAny(container)) j["container"] = container;
   j["effect"] = EffectToName(effect);
   if (effect == FaultEffect::kError) {
-    j["code"] = GrpcCodeName(code);
+    j["code"] = kit::GrpcCodeName(code);
     j["message"] = message;
   }
   if (effect == FaultEffect::kLatency) {

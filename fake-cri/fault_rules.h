@@ -65,7 +65,6 @@ absl::StatusOr<FaultRule> ParseFaultRule(const nlohmann::json& json, const std::
 absl::StatusOr<FaultRule> ParseFaultFlag(const std::string& text);
 // "Unimplemented", "DeadlineExceeded", ... as grpc-go spells them; or a number.
 absl::StatusOr<int> ParseGrpcCode(const nlohmann::json& value);
-const char* GrpcCodeName(int code);
 
 // What the rules decided for one call.
 struct FaultDecision {

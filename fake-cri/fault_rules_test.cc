@@ -371,13 +371,6 @@ TEST(FaultError, NonErrorEffectsAnswerOk) {
   }
 }
 
-TEST(GrpcCodeName, SpellsCodesAsGrpcGoDoes) {
-  EXPECT_STREQ(GrpcCodeName(0), "OK");
-  EXPECT_STREQ(GrpcCodeName(4), "DeadlineExceeded");
-  EXPECT_STREQ(GrpcCodeName(12), "Unimplemented");
-  EXPECT_STREQ(GrpcCodeName(16), "Unauthenticated");
-  EXPECT_STREQ(GrpcCodeName(99), "Unknown");
-}
 
 // ---------------------------------------------------------------------------
 // FaultRules

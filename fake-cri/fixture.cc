@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "fake-cri/image_service.h"
 #include "fake-cri/json_fields.h"
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 namespace fakecri {
 namespace {
@@ -173,7 +173,7 @@ absl::Status ParsePod(const json& j, const std::string& path, FixturePod* out) {
 
 // A random RFC 4122-shaped uid (version 4), for fixture pods that give none.
 std::string NewUid() {
-  std::string hex = NewId();
+  std::string hex = kit::NewId();
   return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-4", hex.substr(13, 3), "-a",
                       hex.substr(17, 3), "-", hex.substr(20, 12));
 }

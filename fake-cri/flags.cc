@@ -2,7 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 namespace fakecri {
 
@@ -75,11 +75,11 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
         return bad("must be a number more than 0");
       }
     } else if (name == "--checkpoint-fixed-cost") {
-      auto ns = ParseDurationNanos(value);
+      auto ns = kit::ParseDurationNanos(value);
       if (!ns.ok()) return bad(std::string(ns.status().message()));
       f.fixed_cost_ns = *ns;
     } else if (name == "--checkpoint-throughput") {
-      auto q = ParseByteQuantity(value);
+      auto q = kit::ParseByteQuantity(value);
       if (!q.ok()) return bad(std::string(q.status().message()));
       if (*q == 0) return bad("must be more than 0");
       f.throughput = static_cast<double>(*q);
@@ -92,12 +92,12 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       if (!absl::SimpleAtoi(value, &seed)) return bad("must be a non-negative integer");
       f.seed = seed;
     } else if (name == "--default-checkpoint-timeout") {
-      auto ns = ParseDurationNanos(value);
+      auto ns = kit::ParseDurationNanos(value);
       if (!ns.ok()) return bad(std::string(ns.status().message()));
       if (*ns <= 0) return bad("must be more than 0");
       f.default_timeout_ns = *ns;
     } else if (name == "--default-working-set") {
-      auto q = ParseByteQuantity(value);
+      auto q = kit::ParseByteQuantity(value);
       if (!q.ok()) return bad(std::string(q.status().message()));
       f.default_working_set = *q;
     } else if (name == "--flavor") {
@@ -113,7 +113,7 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       if (!rule.ok()) return rule.status();
       f.faults.push_back(*rule);
     } else if (name == "--log-level") {
-      auto l = ParseLogLevel(value);
+      auto l = kit::ParseLogLevel(value);
       if (!l.ok()) return l.status();
       f.log_level = *l;
     } else {

@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "fake-cri/fixture.h"
-#include "fake-cri/log.h"
+#include "common/log.h"
 #include "fake-cri/server.h"
 
 namespace fakecri {
@@ -27,7 +27,7 @@ struct Flags {
   ArchiveFlavor flavor = ArchiveFlavor::kCrio;
   PagesMode pages = PagesMode::kSparse;
   std::vector<FaultRule> faults;
-  LogLevel log_level = LogLevel::kInfo;
+  kit::LogLevel log_level = kit::LogLevel::kInfo;
   bool help = false;
   bool version = false;
 };

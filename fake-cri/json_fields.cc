@@ -1,7 +1,7 @@
 #include "fake-cri/json_fields.h"
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 namespace fakecri {
 
@@ -66,7 +66,7 @@ absl::Status JsonFields::GetBytes(const char* key, uint64_t* out) {
     return absl::OkStatus();
   }
   if (v->is_string()) {
-    auto parsed = ParseByteQuantity(v->get<std::string>());
+    auto parsed = kit::ParseByteQuantity(v->get<std::string>());
     if (!parsed.ok()) return Error(key, std::string(parsed.status().message()));
     *out = *parsed;
     return absl::OkStatus();
@@ -82,7 +82,7 @@ absl::Status JsonFields::GetDuration(const char* key, int64_t* nanos) {
   if (!v->is_string()) {
     return Error(key, absl::StrCat("expected a duration string like \"300ms\", got ", v->type_name()));
   }
-  auto parsed = ParseDurationNanos(v->get<std::string>());
+  auto parsed = kit::ParseDurationNanos(v->get<std::string>());
   if (!parsed.ok()) return Error(key, std::string(parsed.status().message()));
   *nanos = *parsed;
   return absl::OkStatus();

@@ -9,7 +9,7 @@
 #include "fake-cri/clock.h"
 #include "fake-cri/ctl.h"
 #include "fake-cri/flags.h"
-#include "fake-cri/log.h"
+#include "common/log.h"
 #include "fake-cri/server.h"
 
 namespace {
@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     std::cout << "fake-cri " << kVersion << " (CRI runtime.v1)\n";
     return 0;
   }
-  fakecri::SetLogLevel(flags->log_level);
+  kit::SetLogLevel(flags->log_level);
 
   std::optional<fakecri::Fixture> fixture;
   if (!flags->fixture.empty()) {
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   size_t pods = fixture ? fixture->pods.size() : 0;
-  fakecri::LogLine(fakecri::LogLevel::kInfo,
+  kit::LogLine(kit::LogLevel::kInfo,
                    absl::StrCat("fake-cri ", kVersion, " serving runtime.v1 on ", flags->listen,
                                 " (", pods, " pods from ",
                                 flags->fixture.empty() ? "no fixture" : flags->fixture,
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    fakecri::LogLine(fakecri::LogLevel::kInfo,
+    kit::LogLine(kit::LogLevel::kInfo,
                      absl::StrCat("signal ", sig, ": shutting down"));
     (*server)->Shutdown();
   });

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "fake-cri/annotations.h"
-#include "fake-cri/log.h"
+#include "common/log.h"
 
 namespace fakecri {
 
@@ -82,8 +82,8 @@ grpc::Status RuntimeServiceImpl::Serve(grpc::ServerContext* ctx, const char* met
     }
   }
   if (result.ok()) result = body(d);
-  if (LogEnabled(LogLevel::kDebug)) {
-    LogLine(LogLevel::kDebug,
+  if (kit::LogEnabled(kit::LogLevel::kDebug)) {
+    kit::LogLine(kit::LogLevel::kDebug,
             absl::StrCat("cri ", method, container_id.empty() ? "" : " id=", container_id,
                          " code=", absl::StatusCodeToString(result.code()),
                          result.ok() ? "" : absl::StrCat(" message=", result.message()),

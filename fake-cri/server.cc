@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/log.h"
+#include "common/log.h"
 #include "grpcpp/server_builder.h"
 
 namespace fakecri {

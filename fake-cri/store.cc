@@ -1,7 +1,7 @@
 #include "fake-cri/store.h"
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 namespace fakecri {
 namespace {
@@ -39,7 +39,7 @@ absl::StatusOr<std::string> Store::AddSandbox(Sandbox sandbox) {
           sandbox.attempt, "\": name is reserved for \"", id, "\""));
     }
   }
-  if (sandbox.id.empty()) sandbox.id = NewId();
+  if (sandbox.id.empty()) sandbox.id = kit::NewId();
   if (sandboxes_.count(sandbox.id)) {
     return absl::AlreadyExistsError(absl::StrCat("sandbox id \"", sandbox.id, "\" is taken"));
   }
@@ -116,7 +116,7 @@ absl::StatusOr<std::string> Store::AddContainer(Container container) {
           sb.uid, "_", container.attempt, "\": name is reserved for \"", id, "\""));
     }
   }
-  if (container.id.empty()) container.id = NewId();
+  if (container.id.empty()) container.id = kit::NewId();
   if (containers_.count(container.id)) {
     return absl::AlreadyExistsError(absl::StrCat("container id \"", container.id, "\" is taken"));
   }

@@ -23,7 +23,8 @@ sock="$work/cri.sock"
 "$fake_cri" --listen "unix://$sock" --log-level warn &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ -S "$sock" ] && break; sleep 0.05; done
+[ -S "$sock" ] || { echo "fake-cri did not start"; exit 1; }
 
 "$py" "$here/upstream_cri_client.py" --socket "$sock" --descriptor "$work/upstream.pb" \
   --checkpoint-location "$work/checkpoints/upstream.tar" -q

@@ -1,7 +1,7 @@
 #include "fake-cri/archive/atomic_file.h"
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 namespace fakecri {
 namespace {
@@ -24,7 +24,7 @@ absl::StatusOr<std::unique_ptr<AtomicFile>> AtomicFile::Create(FileOps* ops,
   std::string temp_path;
   absl::Status s = ops->OpenUnnamed(dir, mode, &fd);
   if (absl::IsUnimplemented(s)) {
-    temp_path = absl::StrCat(dir, "/.", BaseOf(final_path), ".tmp-", NewId().substr(0, 12));
+    temp_path = absl::StrCat(dir, "/.", BaseOf(final_path), ".tmp-", kit::NewId().substr(0, 12));
     s = ops->OpenExclusive(temp_path, mode, &fd);
   }
   if (!s.ok()) return s;

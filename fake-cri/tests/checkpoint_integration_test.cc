@@ -265,6 +265,41 @@ TEST_F(CheckpointIntegrationTest, NonConformantFaultsProduceTheBrokenArchives) {
   EXPECT_EQ(r.entries.count("spec.dump"), 1u);
 }
 
+class ContainerdFlavorTest : public CheckpointIntegrationTest {
+ protected:
+  void SetUp() override {
+    ServerOptions o = DefaultOptions();
+    o.checkpoint.flavor = ArchiveFlavor::kContainerd;
+    StartServer(o);
+    out_ = dir_.Join("checkpoints");
+    ASSERT_EQ(::mkdir(out_.c_str(), 0700), 0);
+    sandbox_ = RunSandbox("web");
+    container_ = CreateContainer(sandbox_, "nginx");
+  }
+};
+
+TEST_F(ContainerdFlavorTest, ArchiveHasContainerd21Layout) {
+  ASSERT_TRUE(Checkpoint(container_, Loc()).ok());
+  ReadArchive r = ReadTar(Loc());
+  ASSERT_TRUE(r.ok) << r.error;
+  for (const char* entry : {"status", "config.dump", "spec.dump", "status.dump", "stats-dump",
+                            "dump.log", "checkpoint/", "checkpoint/inventory.img",
+                            "rootfs-diff.tar", "container.log"}) {
+    EXPECT_EQ(r.entries.count(entry), 1u) << entry;
+  }
+  EXPECT_EQ(r.entries.count("deleted.files"), 0u);
+  auto status = nlohmann::json::parse(r.entries["status"].content);
+  EXPECT_EQ(status["Version"], "v1");
+  auto spec = nlohmann::json::parse(r.entries["spec.dump"].content);
+  EXPECT_EQ(spec["annotations"].count("io.container.manager"), 0u);
+  EXPECT_EQ(spec["annotations"]["io.kubernetes.cri.container-name"], "nginx");
+  EXPECT_EQ(spec["annotations"]["io.kubernetes.cri.sandbox-name"], "web");
+  EXPECT_EQ(spec["annotations"]["io.kubernetes.cri.sandbox-namespace"], "default");
+  auto st = nlohmann::json::parse(r.entries["status.dump"].content);
+  EXPECT_EQ(st["id"], container_);
+  EXPECT_EQ(st["metadata"]["name"], "nginx");
+}
+
 class PacedCheckpointTest : public CheckpointIntegrationTest {
  protected:
   void SetUp() override {

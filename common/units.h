@@ -1,12 +1,12 @@
-#ifndef FAKE_CRI_UNITS_H_
-#define FAKE_CRI_UNITS_H_
+#ifndef COMMON_UNITS_H_
+#define COMMON_UNITS_H_
 
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 
-namespace fakecri {
+namespace kit {
 
 // "268435456", "256Mi", "1Gi", "512Ki", "2G", "500M", "1k": a byte count in the
 // Kubernetes quantity spelling (binary Ki/Mi/Gi/Ti, decimal k/M/G/T), integers only.
@@ -19,6 +19,6 @@ absl::StatusOr<int64_t> ParseDurationNanos(const std::string& text);
 // A fresh 64-hex-digit id, as containerd and CRI-O give sandboxes and containers.
 std::string NewId();
 
-}  // namespace fakecri
+}  // namespace kit
 
-#endif  // FAKE_CRI_UNITS_H_
+#endif  // COMMON_UNITS_H_

@@ -1,4 +1,4 @@
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 #include <set>
 #include <string>
@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace fakecri {
+namespace kit {
 namespace {
 
 using ::testing::HasSubstr;
@@ -221,4 +221,4 @@ TEST(NewId, GivesDistinctIds) {
 }
 
 }  // namespace
-}  // namespace fakecri
+}  // namespace kit

@@ -1,11 +1,11 @@
-#ifndef FAKE_CRI_LOG_H_
-#define FAKE_CRI_LOG_H_
+#ifndef COMMON_LOG_H_
+#define COMMON_LOG_H_
 
 #include <string>
 
 #include "absl/status/statusor.h"
 
-namespace fakecri {
+namespace kit {
 
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 
@@ -19,6 +19,6 @@ bool LogEnabled(LogLevel level);
 // (safe from many threads).
 void LogLine(LogLevel level, const std::string& message);
 
-}  // namespace fakecri
+}  // namespace kit
 
-#endif  // FAKE_CRI_LOG_H_
+#endif  // COMMON_LOG_H_

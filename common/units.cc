@@ -1,4 +1,4 @@
-#include "fake-cri/units.h"
+#include "common/units.h"
 
 #include <cctype>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace fakecri {
+namespace kit {
 
 absl::StatusOr<uint64_t> ParseByteQuantity(const std::string& text) {
   size_t i = 0;
@@ -121,4 +121,4 @@ std::string NewId() {
   return id;
 }
 
-}  // namespace fakecri
+}  // namespace kit

@@ -1,4 +1,4 @@
-#include "fake-cri/log.h"
+#include "common/log.h"
 
 #include <atomic>
 #include <chrono>
@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace fakecri {
+namespace kit {
 namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
 const char* Name(LogLevel level) {
@@ -47,4 +47,4 @@ void LogLine(LogLevel level, const std::string& message) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-}  // namespace fakecri
+}  // namespace kit

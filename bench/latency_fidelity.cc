@@ -1,0 +1,173 @@
+// Latency-model fidelity: measured ÷ modelled checkpoint time, seen from a CRI
+// client, for working sets from 16 MiB to 4 GiB, one checkpoint at a time and
+// with 8 and 32 concurrent checkpoints of different containers. The runtime is
+// the real fake-cri server, in process, on a unix socket; archives go to a temp
+// directory on the same disk as the build. Prints one table.
+//
+//   latency_fidelity [--pages sparse|full] [--repeat N] [--concurrency 1,8,32]
+//                    [--sizes 16Mi,64Mi,...] [--time-scale F] [--json FILE]
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "common/log.h"
+#include "fake-cri/annotations.h"
+#include "fake-cri/archive/file_ops.h"
+#include "fake-cri/clock.h"
+#include "fake-cri/server.h"
+#include "common/units.h"
+#include "grpcpp/create_channel.h"
+#include "nlohmann/json.hpp"
+#include "proto/cri_runtime_v1.grpc.pb.h"
+
+namespace {
+
+namespace v1 = runtime::v1;
+using Clock = std::chrono::steady_clock;
+
+struct Row {
+  std::string size;
+  int concurrency;
+  double modelled_s;
+  std::vector<double> ratios;
+};
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string pages = "sparse", json_out;
+  std::vector<std::string> sizes = {"16Mi", "64Mi", "256Mi", "1Gi", "4Gi"};
+  std::vector<int> concurrency = {1, 8, 32};
+  int repeat = 3;
+  double time_scale = 1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--pages") pages = v;
+    else if (k == "--repeat") repeat = std::stoi(v);
+    else if (k == "--time-scale") time_scale = std::stod(v);
+    else if (k == "--json") json_out = v;
+    else if (k == "--sizes") sizes = absl::StrSplit(v, ',');
+    else if (k == "--concurrency") {
+      concurrency.clear();
+      for (auto c : absl::StrSplit(v, ',')) concurrency.push_back(std::stoi(std::string(c)));
+    } else {
+      std::cerr << "unknown flag " << k << "\n";
+      return 2;
+    }
+  }
+
+  char tmpl[] = "/var/tmp/fidelity-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  fakecri::RealClock clock;
+  fakecri::ServerOptions o;
+  o.listen = "unix://" + dir + "/cri.sock";
+  o.checkpoint.time_scale = time_scale;
+  o.checkpoint.pages = *fakecri::ParsePagesMode(pages);
+  o.checkpoint.runtime_version = "bench";
+  kit::SetLogLevel(kit::LogLevel::kWarn);
+  auto server = fakecri::FakeCriServer::Start(o, &clock, fakecri::RealFileOps());
+  if (!server.ok()) {
+    std::cerr << server.status() << "\n";
+    return 1;
+  }
+  auto channel = grpc::CreateChannel(o.listen, grpc::InsecureChannelCredentials());
+  auto stub = v1::RuntimeService::NewStub(channel);
+  const int max_c = *std::max_element(concurrency.begin(), concurrency.end());
+
+  std::vector<Row> rows;
+  int seq = 0;
+  for (const std::string& size : sizes) {
+    // One pod per size, with as many containers as the highest concurrency.
+    grpc::ClientContext sctx;
+    v1::RunPodSandboxRequest sreq;
+    sreq.mutable_config()->mutable_metadata()->set_name("pod-" + size);
+    sreq.mutable_config()->mutable_metadata()->set_namespace_("bench");
+    sreq.mutable_config()->mutable_metadata()->set_uid("uid-" + size);
+    (*sreq.mutable_config()->mutable_annotations())[fakecri::kWorkingSetAnnotation] = size;
+    v1::RunPodSandboxResponse sresp;
+    if (!stub->RunPodSandbox(&sctx, sreq, &sresp).ok()) return 1;
+    std::vector<std::string> ids;
+    for (int i = 0; i < max_c; ++i) {
+      grpc::ClientContext c1, c2;
+      v1::CreateContainerRequest creq;
+      creq.set_pod_sandbox_id(sresp.pod_sandbox_id());
+      creq.mutable_config()->mutable_metadata()->set_name("c" + std::to_string(i));
+      creq.mutable_config()->mutable_image()->set_image("busybox");
+      v1::CreateContainerResponse cresp;
+      if (!stub->CreateContainer(&c1, creq, &cresp).ok()) return 1;
+      v1::StartContainerRequest st;
+      st.set_container_id(cresp.container_id());
+      v1::StartContainerResponse stresp;
+      if (!stub->StartContainer(&c2, st, &stresp).ok()) return 1;
+      ids.push_back(cresp.container_id());
+    }
+    const uint64_t ws = *kit::ParseByteQuantity(size);
+    const double modelled =
+        fakecri::ModelledCheckpointNanos(ws, o.checkpoint.latency) / 1e9 / time_scale;
+    for (int c : concurrency) {
+      Row row{size, c, modelled, {}};
+      for (int r = 0; r < repeat; ++r) {
+        std::vector<std::thread> threads;
+        std::vector<double> took(c);
+        std::atomic<int> failures{0};
+        for (int i = 0; i < c; ++i) {
+          std::string loc = dir + "/" + std::to_string(seq++) + ".tar";
+          threads.emplace_back([&, i, loc] {
+            grpc::ClientContext ctx;
+            v1::CheckpointContainerRequest req;
+            req.set_container_id(ids[i]);
+            req.set_location(loc);
+            req.set_timeout(3600);
+            v1::CheckpointContainerResponse resp;
+            auto start = Clock::now();
+            grpc::Status s = stub->CheckpointContainer(&ctx, req, &resp);
+            took[i] = std::chrono::duration<double>(Clock::now() - start).count();
+            if (!s.ok()) {
+              ++failures;
+              std::cerr << "checkpoint failed: " << s.error_message() << "\n";
+            }
+            std::filesystem::remove(loc);
+          });
+        }
+        for (auto& t : threads) t.join();
+        if (failures) return 1;
+        for (double t : took) row.ratios.push_back(t / modelled);
+      }
+      rows.push_back(row);
+    }
+  }
+  (*server)->Shutdown();
+  std::filesystem::remove_all(dir);
+
+  nlohmann::json out = nlohmann::json::array();
+  std::printf("pages=%s time-scale=%g repeat=%d\n", pages.c_str(), time_scale, repeat);
+  std::printf("%-8s %5s %11s %8s %8s %8s  %s\n", "size", "conc", "modelled_s", "median", "min",
+              "max", "within 1.00-1.05 / max 1.10");
+  for (const Row& r : rows) {
+    double med = Median(r.ratios);
+    double mn = *std::min_element(r.ratios.begin(), r.ratios.end());
+    double mx = *std::max_element(r.ratios.begin(), r.ratios.end());
+    bool met = med >= 1.0 && med <= 1.05 && mn >= 1.0 && mx <= 1.10;
+    std::printf("%-8s %5d %11.3f %8.4f %8.4f %8.4f  %s\n", r.size.c_str(), r.concurrency,
+                r.modelled_s, med, mn, mx, met ? "yes" : "NO");
+    out.push_back({{"size", r.size}, {"concurrency", r.concurrency}, {"modelled_s", r.modelled_s},
+                   {"median", med}, {"min", mn}, {"max", mx}, {"met", met}});
+  }
+  if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << "\n";
+  return 0;
+}
