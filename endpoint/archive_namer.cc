@@ -1,0 +1,72 @@
+#include "endpoint/archive_namer.h"
+
+#include <sys/stat.h>
+
+#include <ctime>
+
+namespace endpoint {
+
+std::string Rfc3339Local(WallTime t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  long off = tm.tm_gmtoff;
+  if (off == 0) return std::string(date) + "Z";
+  char sign = off < 0 ? '-' : '+';
+  if (off < 0) off = -off;
+  const int hours = static_cast<int>(off / 3600 % 100), minutes = static_cast<int>(off % 3600 / 60);
+  std::string zone(1, sign);
+  zone += static_cast<char>('0' + hours / 10);
+  zone += static_cast<char>('0' + hours % 10);
+  zone += ':';
+  zone += static_cast<char>('0' + minutes / 10);
+  zone += static_cast<char>('0' + minutes % 10);
+  return std::string(date) + zone;
+}
+
+std::string KubeletArchiveName(const std::string& checkpoints_dir, const std::string& ns,
+                               const std::string& pod, const std::string& container, WallTime t) {
+  return checkpoints_dir + "/checkpoint-" + pod + "_" + ns + "-" + container + "-" +
+         Rfc3339Local(t) + ".tar";
+}
+
+std::string ArchiveNamer::Reserve(const std::string& ns, const std::string& pod,
+                                  const std::string& container) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    WallTime now = clock_->Now();
+    for (auto it = handed_out_.begin(); it != handed_out_.end();) {
+      it = now - it->second > std::chrono::minutes(1) && !in_use_.count(it->first)
+               ? handed_out_.erase(it)
+               : std::next(it);
+    }
+    std::string name = KubeletArchiveName(dir_, ns, pod, container, now);
+    struct stat st;
+    if (!handed_out_.count(name) && ::lstat(name.c_str(), &st) != 0) {
+      handed_out_[name] = now;
+      in_use_.insert(name);
+      return name;
+    }
+    // Taken: wait for the next whole second (without holding the lock).
+    auto since_epoch = now.time_since_epoch();
+    auto next = WallTime(std::chrono::duration_cast<std::chrono::seconds>(since_epoch) +
+                         std::chrono::seconds(1));
+    lock.unlock();
+    clock_->SleepUntil(next);
+    lock.lock();
+  }
+}
+
+void ArchiveNamer::Release(const std::string& location) {
+  std::lock_guard<std::mutex> lock(mu_);
+  in_use_.erase(location);
+}
+
+bool ArchiveNamer::InUse(const std::string& location) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_use_.count(location) > 0;
+}
+
+}  // namespace endpoint

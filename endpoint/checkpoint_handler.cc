@@ -1,0 +1,120 @@
+#include "endpoint/checkpoint_handler.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc_codes.h"
+#include "endpoint/retention.h"
+#include "nlohmann/json.hpp"
+
+namespace endpoint {
+
+std::string CheckpointFailedText(const CheckpointRequest& r, const std::string& error) {
+  return absl::StrCat("checkpointing of ", r.ns, "/", r.pod, "/", r.container, " failed (", error,
+                      ")");
+}
+
+std::string RuntimeErrorText(const absl::Status& status) {
+  return kit::GrpcErrorText(static_cast<int>(status.code()), std::string(status.message()));
+}
+
+int HttpStatusForRuntimeError(const absl::Status& status) {
+  // The kubelet answers every error of the runtime with 500, whatever its code.
+  return status.ok() ? 200 : 500;
+}
+
+CriTimeout ComputeCriTimeout(int64_t timeout_seconds,
+                             std::chrono::nanoseconds runtime_request_timeout) {
+  const int64_t d_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(runtime_request_timeout).count();
+  if (timeout_seconds > 0 && std::chrono::seconds(timeout_seconds) > runtime_request_timeout) {
+    return {timeout_seconds, std::chrono::seconds(timeout_seconds)};
+  }
+  return {d_seconds > 0 ? d_seconds : 1, runtime_request_timeout};
+}
+
+bool ParseGoInt64(const std::string& s, int64_t* out) {
+  if (s.empty()) return false;
+  size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
+  if (i == s.size()) return false;
+  for (size_t j = i; j < s.size(); ++j) {
+    if (s[j] < '0' || s[j] > '9') return false;
+  }
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno == ERANGE || end != s.c_str() + s.size()) return false;
+  *out = v;
+  return true;
+}
+
+HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
+  auto text = [](int status, std::string body) {
+    HttpAnswer a;
+    a.status = status;
+    a.body = std::move(body);
+    return a;
+  };
+
+  // 5. The pod.
+  auto pod = runtime_->FindPod(r.ns, r.pod);
+  if (!pod.ok()) return text(500, CheckpointFailedText(r, RuntimeErrorText(pod.status())));
+  if (!pod->has_value()) return text(404, "pod does not exist");
+
+  // 6. The container, in any state.
+  auto container = runtime_->FindContainer(**pod, r.container);
+  if (!container.ok()) {
+    return text(500, CheckpointFailedText(r, RuntimeErrorText(container.status())));
+  }
+  if (!container->has_value()) return text(404, "container " + r.container + " does not exist");
+
+  // 7. timeout: the last value wins.
+  int64_t timeout = 0;
+  if (!r.timeout_values.empty() && !ParseGoInt64(r.timeout_values.back(), &timeout)) {
+    return text(404, "cannot parse value of timeout parameter");
+  }
+
+  // 8. Running.
+  if (!(*container)->running) {
+    return text(500, CheckpointFailedText(r, "container " + r.container + " not found"));
+  }
+
+  // 9. The archive's name (never one handed out before or present on disk).
+  const std::string location = namer_->Reserve(r.ns, r.pod, r.container);
+  struct Release {
+    ArchiveNamer* namer;
+    const std::string& location;
+    ~Release() { namer->Release(location); }
+  } release{namer_, location};
+
+  // 10. The CRI timeout.
+  if (timeout < 0) {
+    return text(500, CheckpointFailedText(
+                         r, "CheckpointContainer requires the timeout value to be > 0"));
+  }
+  CriTimeout t = ComputeCriTimeout(timeout, options_.runtime_request_timeout);
+
+  // 11. The call.
+  absl::Status s = runtime_->Checkpoint(
+      (*container)->id, location, t.request_timeout_seconds,
+      clock_->Now() + std::chrono::duration_cast<WallTime::duration>(t.deadline), r.cancelled);
+  if (!s.ok()) return text(HttpStatusForRuntimeError(s), CheckpointFailedText(r, RuntimeErrorText(s)));
+
+  // 12. Success.
+  HttpAnswer ok;
+  ok.status = 200;
+  ok.content_type = "application/json";
+  ok.body = nlohmann::json{{"items", {location}}}.dump(-1, ' ', false,
+                                                     nlohmann::json::error_handler_t::replace);
+  struct stat st;
+  if (::lstat(location.c_str(), &st) == 0) ok.archive_bytes = static_cast<uint64_t>(st.st_size);
+  if (options_.max_checkpoints_per_container > 0) {
+    EnforceRetention(*namer_, r.ns, r.pod, r.container, options_.max_checkpoints_per_container);
+  }
+  return ok;
+}
+
+}  // namespace endpoint

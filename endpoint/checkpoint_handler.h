@@ -1,0 +1,84 @@
+#ifndef ENDPOINT_CHECKPOINT_HANDLER_H_
+#define ENDPOINT_CHECKPOINT_HANDLER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "endpoint/archive_namer.h"
+#include "endpoint/clock.h"
+#include "endpoint/runtime_client.h"
+
+namespace endpoint {
+
+// An HTTP answer, before it meets the wire.
+struct HttpAnswer {
+  int status = 200;
+  std::string body;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+  uint64_t archive_bytes = 0;  // for the access log
+};
+
+// A checkpoint request that has been authenticated, authorized and routed.
+struct CheckpointRequest {
+  std::string ns, pod, container;
+  std::vector<std::string> timeout_values;  // every `timeout` query value, in order
+  std::function<bool()> cancelled;          // the client went away
+};
+
+struct CheckpointHandlerOptions {
+  // --runtime-request-timeout. Default: 2m.
+  std::chrono::nanoseconds runtime_request_timeout = std::chrono::minutes(2);
+  // --max-checkpoints-per-container; 0 = keep everything. Default: 0.
+  size_t max_checkpoints_per_container = 0;
+};
+
+// Steps 5-12 of shared/spec/endpoint-contract.md over narrow seams: pod (404),
+// container (404), timeout (404 when unparsable), running (500), archive name,
+// negative timeout (500), the CRI call (500 with grpc-go's text), success (200
+// {"items":[location]}, JSON-escaped — the kubelet does not escape). Thread-safe.
+class CheckpointHandler {
+ public:
+  CheckpointHandler(RuntimeClient* runtime, ArchiveNamer* namer, Clock* clock,
+                    CheckpointHandlerOptions options)
+      : runtime_(runtime), namer_(namer), clock_(clock), options_(options) {}
+
+  HttpAnswer Handle(const CheckpointRequest& request);
+
+ private:
+  RuntimeClient* runtime_;
+  ArchiveNamer* namer_;
+  Clock* clock_;
+  CheckpointHandlerOptions options_;
+};
+
+// The 500 body for a failed checkpoint:
+// "checkpointing of <ns>/<pod>/<container> failed (<error>)".
+std::string CheckpointFailedText(const CheckpointRequest& r, const std::string& error);
+
+// The text a failed CRI call puts in that body: grpc-go's rendering of a gRPC
+// status, "rpc error: code = <Code> desc = <message>". Every CRI error maps to
+// HTTP 500 (a table test pins it down code by code).
+std::string RuntimeErrorText(const absl::Status& status);
+int HttpStatusForRuntimeError(const absl::Status& status);
+
+// The CRI timeout rule (contract step 10): the request's timeout when it is more
+// than the runtime request timeout D, else D in whole seconds (at least 1), so
+// the runtime always sees timeout > 0; the call's deadline is that many seconds
+// (D itself when D wins). REQUIRES: timeout_seconds >= 0.
+struct CriTimeout {
+  int64_t request_timeout_seconds;
+  std::chrono::nanoseconds deadline;
+};
+CriTimeout ComputeCriTimeout(int64_t timeout_seconds, std::chrono::nanoseconds runtime_request_timeout);
+
+// Go's strconv.ParseInt(s, 10, 64): optional sign, decimal digits, no spaces.
+bool ParseGoInt64(const std::string& s, int64_t* out);
+
+}  // namespace endpoint
+
+#endif  // ENDPOINT_CHECKPOINT_HANDLER_H_

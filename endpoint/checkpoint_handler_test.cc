@@ -1,0 +1,252 @@
+#include "endpoint/checkpoint_handler.h"
+
+#include <cstdlib>
+
+#include "endpoint/testing/mocks.h"
+#include "fake-cri/testing/temp_dir.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace endpoint {
+namespace {
+
+using ::testing::_;
+using ::testing::DoAll;
+using ::testing::Return;
+using ::testing::SaveArg;
+using ::testing::StrictMock;
+
+// 2024-10-15T03:18:00Z, the docs page's time.
+const WallTime kT0 = WallTime(std::chrono::seconds(1728962280));
+
+class CheckpointHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    namer_ = std::make_unique<ArchiveNamer>(dir_.path(), &clock_);
+  }
+
+  CheckpointRequest Req(std::vector<std::string> timeouts = {}) {
+    CheckpointRequest r;
+    r.ns = "default";
+    r.pod = "web";
+    r.container = "nginx";
+    r.timeout_values = std::move(timeouts);
+    return r;
+  }
+
+  void ExpectFound(bool running = true) {
+    EXPECT_CALL(runtime_, FindPod("default", "web"))
+        .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+    EXPECT_CALL(runtime_, FindContainer(_, "nginx"))
+        .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "nginx", running})));
+  }
+
+  HttpAnswer Handle(const CheckpointRequest& r) {
+    CheckpointHandler h(&runtime_, namer_.get(), &clock_, options_);
+    return h.Handle(r);
+  }
+
+  fakecri::TempDir dir_;
+  FakeClock clock_{kT0};
+  StrictMock<MockRuntimeClient> runtime_;
+  std::unique_ptr<ArchiveNamer> namer_;
+  CheckpointHandlerOptions options_;
+};
+
+TEST_F(CheckpointHandlerTest, SuccessAnswersJsonWithTheKubeletsArchiveName) {
+  ExpectFound();
+  std::string location;
+  int64_t timeout = 0;
+  EXPECT_CALL(runtime_, Checkpoint("c1", _, _, _, _))
+      .WillOnce(DoAll(SaveArg<1>(&location), SaveArg<2>(&timeout), Return(absl::OkStatus())));
+  HttpAnswer a = Handle(Req());
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.content_type, "application/json");
+  EXPECT_EQ(location, dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
+  EXPECT_EQ(a.body, "{\"items\":[\"" + location + "\"]}");
+  EXPECT_EQ(timeout, 120);  // D = 2m: the runtime always sees timeout > 0
+}
+
+TEST_F(CheckpointHandlerTest, UnknownPodIs404) {
+  EXPECT_CALL(runtime_, FindPod(_, _)).WillOnce(Return(std::optional<PodRef>()));
+  HttpAnswer a = Handle(Req());
+  EXPECT_EQ(a.status, 404);
+  EXPECT_EQ(a.body, "pod does not exist");
+}
+
+TEST_F(CheckpointHandlerTest, UnknownContainerIs404NamingIt) {
+  EXPECT_CALL(runtime_, FindPod(_, _))
+      .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+  EXPECT_CALL(runtime_, FindContainer(_, _)).WillOnce(Return(std::optional<ContainerRef>()));
+  HttpAnswer a = Handle(Req());
+  EXPECT_EQ(a.status, 404);
+  EXPECT_EQ(a.body, "container nginx does not exist");
+}
+
+TEST_F(CheckpointHandlerTest, UnparsableTimeoutIs404EvenIfAnEarlierOneParses) {
+  ExpectFound();
+  HttpAnswer a = Handle(Req({"5", "30s"}));  // client-go appends timeout=30s
+  EXPECT_EQ(a.status, 404);
+  EXPECT_EQ(a.body, "cannot parse value of timeout parameter");
+}
+
+TEST_F(CheckpointHandlerTest, LastTimeoutWins) {
+  ExpectFound();
+  int64_t timeout = 0;
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+      .WillOnce(DoAll(SaveArg<2>(&timeout), Return(absl::OkStatus())));
+  EXPECT_EQ(Handle(Req({"oops", "300"})).status, 200);
+  EXPECT_EQ(timeout, 300);
+}
+
+TEST_F(CheckpointHandlerTest, ContainerNotRunningIs500) {
+  ExpectFound(/*running=*/false);
+  HttpAnswer a = Handle(Req());
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body, "checkpointing of default/web/nginx failed (container nginx not found)");
+}
+
+TEST_F(CheckpointHandlerTest, NegativeTimeoutIs500AndNeverReachesTheRuntime) {
+  ExpectFound();
+  HttpAnswer a = Handle(Req({"-1"}));
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body,
+            "checkpointing of default/web/nginx failed (CheckpointContainer requires the timeout "
+            "value to be > 0)");
+}
+
+TEST_F(CheckpointHandlerTest, SmallerTimeoutDoesNotShortenTheDeadline) {
+  ExpectFound();
+  int64_t timeout = 0;
+  WallTime deadline;
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+      .WillOnce(DoAll(SaveArg<2>(&timeout), SaveArg<3>(&deadline), Return(absl::OkStatus())));
+  ASSERT_EQ(Handle(Req({"10"})).status, 200);
+  EXPECT_EQ(timeout, 120);
+  EXPECT_EQ(deadline, kT0 + std::chrono::minutes(2));
+}
+
+TEST_F(CheckpointHandlerTest, LargerTimeoutLengthensTheDeadline) {
+  ExpectFound();
+  int64_t timeout = 0;
+  WallTime deadline;
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+      .WillOnce(DoAll(SaveArg<2>(&timeout), SaveArg<3>(&deadline), Return(absl::OkStatus())));
+  ASSERT_EQ(Handle(Req({"600"})).status, 200);
+  EXPECT_EQ(timeout, 600);
+  EXPECT_EQ(deadline, kT0 + std::chrono::seconds(600));
+}
+
+TEST_F(CheckpointHandlerTest, RuntimeErrorIs500WithGrpcGoText) {
+  ExpectFound();
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+      .WillOnce(Return(absl::UnimplementedError("method CheckpointContainer not implemented")));
+  HttpAnswer a = Handle(Req());
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body,
+            "checkpointing of default/web/nginx failed (rpc error: code = Unimplemented desc = "
+            "method CheckpointContainer not implemented)");
+}
+
+TEST_F(CheckpointHandlerTest, RuntimeDownWhileLookingUpIs500WithUnavailable) {
+  EXPECT_CALL(runtime_, FindPod(_, _)).WillOnce(Return(absl::UnavailableError("connection refused")));
+  HttpAnswer a = Handle(Req());
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body,
+            "checkpointing of default/web/nginx failed (rpc error: code = Unavailable desc = "
+            "connection refused)");
+}
+
+TEST_F(CheckpointHandlerTest, TwoCheckpointsInOneSecondGetDistinctNames) {
+  EXPECT_CALL(runtime_, FindPod(_, _))
+      .Times(2)
+      .WillRepeatedly(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+  EXPECT_CALL(runtime_, FindContainer(_, _))
+      .Times(2)
+      .WillRepeatedly(Return(std::optional<ContainerRef>(ContainerRef{"c1", "nginx", true})));
+  std::vector<std::string> locations;
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+      .Times(2)
+      .WillRepeatedly([&](const std::string&, const std::string& loc, int64_t, WallTime,
+                          const std::function<bool()>&) {
+        locations.push_back(loc);
+        return absl::OkStatus();
+      });
+  ASSERT_EQ(Handle(Req()).status, 200);
+  ASSERT_EQ(Handle(Req()).status, 200);
+  ASSERT_EQ(locations.size(), 2u);
+  EXPECT_NE(locations[0], locations[1]);
+  EXPECT_EQ(locations[1], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:01Z.tar");
+  EXPECT_EQ(clock_.sleeps(), 1);  // waited for the next second, once
+}
+
+TEST_F(CheckpointHandlerTest, SuccessBodyIsEscapedJson) {
+  CheckpointRequest r = Req();
+  r.container = "we\"ird";
+  EXPECT_CALL(runtime_, FindPod(_, _))
+      .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+  EXPECT_CALL(runtime_, FindContainer(_, _))
+      .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "we\"ird", true})));
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _)).WillOnce(Return(absl::OkStatus()));
+  HttpAnswer a = Handle(r);
+  ASSERT_EQ(a.status, 200);
+  auto j = nlohmann::json::parse(a.body);  // valid JSON despite the quote
+  EXPECT_NE(j["items"][0].get<std::string>().find("we\"ird"), std::string::npos);
+}
+
+// Every gRPC code a runtime can answer maps to 500 with grpc-go's rendering.
+TEST(RuntimeErrorMapping, EveryGrpcCodeIs500WithItsGoName) {
+  const std::pair<absl::StatusCode, const char*> table[] = {
+      {absl::StatusCode::kCancelled, "Canceled"},
+      {absl::StatusCode::kUnknown, "Unknown"},
+      {absl::StatusCode::kInvalidArgument, "InvalidArgument"},
+      {absl::StatusCode::kDeadlineExceeded, "DeadlineExceeded"},
+      {absl::StatusCode::kNotFound, "NotFound"},
+      {absl::StatusCode::kAlreadyExists, "AlreadyExists"},
+      {absl::StatusCode::kPermissionDenied, "PermissionDenied"},
+      {absl::StatusCode::kResourceExhausted, "ResourceExhausted"},
+      {absl::StatusCode::kFailedPrecondition, "FailedPrecondition"},
+      {absl::StatusCode::kAborted, "Aborted"},
+      {absl::StatusCode::kOutOfRange, "OutOfRange"},
+      {absl::StatusCode::kUnimplemented, "Unimplemented"},
+      {absl::StatusCode::kInternal, "Internal"},
+      {absl::StatusCode::kUnavailable, "Unavailable"},
+      {absl::StatusCode::kDataLoss, "DataLoss"},
+      {absl::StatusCode::kUnauthenticated, "Unauthenticated"},
+  };
+  for (const auto& [code, name] : table) {
+    absl::Status s(code, "m");
+    EXPECT_EQ(HttpStatusForRuntimeError(s), 500) << name;
+    EXPECT_EQ(RuntimeErrorText(s), std::string("rpc error: code = ") + name + " desc = m");
+  }
+}
+
+TEST(CriTimeout, FollowsTheKubeletsMaxOfDefaultRule) {
+  const auto d = std::chrono::minutes(2);
+  EXPECT_EQ(ComputeCriTimeout(0, d).request_timeout_seconds, 120);
+  EXPECT_EQ(ComputeCriTimeout(0, d).deadline, d);
+  EXPECT_EQ(ComputeCriTimeout(120, d).request_timeout_seconds, 120);
+  EXPECT_EQ(ComputeCriTimeout(121, d).request_timeout_seconds, 121);
+  EXPECT_EQ(ComputeCriTimeout(121, d).deadline, std::chrono::seconds(121));
+  // A sub-second D still gives the runtime a positive timeout.
+  EXPECT_EQ(ComputeCriTimeout(0, std::chrono::milliseconds(500)).request_timeout_seconds, 1);
+}
+
+TEST(ParseGoInt64, AcceptsWhatStrconvParseIntAccepts) {
+  int64_t v = 0;
+  EXPECT_TRUE(ParseGoInt64("42", &v));
+  EXPECT_EQ(v, 42);
+  EXPECT_TRUE(ParseGoInt64("+7", &v));
+  EXPECT_EQ(v, 7);
+  EXPECT_TRUE(ParseGoInt64("-3", &v));
+  EXPECT_EQ(v, -3);
+  EXPECT_TRUE(ParseGoInt64("9223372036854775807", &v));
+  for (const char* bad : {"", "+", "30s", " 1", "1 ", "0x10", "1.5", "9223372036854775808"}) {
+    EXPECT_FALSE(ParseGoInt64(bad, &v)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace endpoint

@@ -1,0 +1,46 @@
+#ifndef ENDPOINT_CONFIG_H_
+#define ENDPOINT_CONFIG_H_
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/log.h"
+
+namespace endpoint {
+
+// The endpoint's command line. Flags the kubelet has keep the kubelet's names,
+// syntax and defaults (except --anonymous-auth, off here); the rest are ours.
+struct Config {
+  std::string container_runtime_endpoint = "unix:///run/containerd/containerd.sock";
+  std::string root_dir = "/var/lib/kubelet";
+  std::chrono::nanoseconds runtime_request_timeout = std::chrono::minutes(2);
+  bool checkpoint_gate = true;  // --feature-gates=ContainerCheckpoint=... (beta, on since 1.30)
+  std::string hostname_override;  // default: the host name, lower-cased
+  std::string address = "0.0.0.0";
+  int port = 10250;
+  std::string tls_cert_file, tls_private_key_file;
+  std::string cert_dir;  // default: <root-dir>/pki
+  bool anonymous_auth = false;
+  std::string client_ca_file;
+  std::string token_auth_file;
+  std::string authorization_mode = "AlwaysAllow";  // AlwaysAllow | Policy
+  std::string authorization_policy_file;
+  bool insecure_http = false;             // plain HTTP for local development
+  bool insecure_http_any_address = false;  // ... even off loopback
+  size_t max_checkpoints_per_container = 0;
+  std::chrono::nanoseconds shutdown_grace_period = std::chrono::seconds(30);
+  kit::LogLevel log_level = kit::LogLevel::kInfo;
+  bool help = false;
+
+  std::string CheckpointsDir() const { return root_dir + "/checkpoints"; }
+};
+
+// Parses and validates flags; errors name the flag and say what is wrong.
+absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args);
+const char* ConfigUsage();
+
+}  // namespace endpoint
+
+#endif  // ENDPOINT_CONFIG_H_

@@ -1,0 +1,68 @@
+#include "endpoint/config.h"
+
+#include "gtest/gtest.h"
+
+namespace endpoint {
+namespace {
+
+absl::StatusOr<Config> Parse(std::vector<std::string> args) { return ParseConfig(args); }
+
+TEST(Config, DefaultsAreTheKubelets) {
+  auto c = Parse({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->container_runtime_endpoint, "unix:///run/containerd/containerd.sock");
+  EXPECT_EQ(c->root_dir, "/var/lib/kubelet");
+  EXPECT_EQ(c->CheckpointsDir(), "/var/lib/kubelet/checkpoints");
+  EXPECT_EQ(c->runtime_request_timeout, std::chrono::minutes(2));
+  EXPECT_TRUE(c->checkpoint_gate);
+  EXPECT_EQ(c->port, 10250);
+  EXPECT_EQ(c->cert_dir, "/var/lib/kubelet/pki");
+  EXPECT_FALSE(c->anonymous_auth);
+  EXPECT_EQ(c->authorization_mode, "AlwaysAllow");
+  EXPECT_FALSE(c->hostname_override.empty());
+}
+
+TEST(Config, ReadsKubeletSyntax) {
+  auto c = Parse({"--runtime-request-timeout=500ms", "--feature-gates", "ContainerCheckpoint=false",
+                  "--anonymous-auth", "--root-dir=/tmp/k/", "--port=0"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->runtime_request_timeout, std::chrono::milliseconds(500));
+  EXPECT_FALSE(c->checkpoint_gate);
+  EXPECT_TRUE(c->anonymous_auth);
+  EXPECT_EQ(c->root_dir, "/tmp/k");
+  EXPECT_EQ(c->port, 0);
+}
+
+TEST(Config, ErrorsNameTheFlag) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string want;
+  } cases[] = {
+      {{"--runtime-request-timeout=2 minutes"}, "--runtime-request-timeout=2 minutes:"},
+      {{"--feature-gates=Foo=true"}, "unrecognized feature gate: Foo"},
+      {{"--feature-gates=ContainerCheckpoint=maybe"}, "invalid value of ContainerCheckpoint"},
+      {{"--port=70000"}, "--port=70000: not a port number"},
+      {{"--container-runtime-endpoint=/run/x.sock"}, "expected a unix socket URL"},
+      {{"--tls-cert-file=/a.crt"}, "--tls-cert-file and --tls-private-key-file go together"},
+      {{"--authorization-mode=Webhook"}, "not implemented yet"},
+      {{"--authorization-mode=Policy"}, "needs --authorization-policy-file"},
+      {{"--insecure-http"}, "loopback only"},
+      {{"--bogus=1"}, "unknown flag --bogus"},
+      {{"--anonymous-auth=yes"}, "--anonymous-auth=yes: not a boolean"},
+  };
+  for (const Case& c : cases) {
+    auto r = Parse(c.args);
+    ASSERT_FALSE(r.ok()) << c.args[0];
+    EXPECT_NE(r.status().message().find(c.want), std::string::npos)
+        << c.args[0] << ": " << r.status().message();
+  }
+}
+
+TEST(Config, PlainHttpOnLoopbackIsAllowed) {
+  auto c = Parse({"--insecure-http", "--address=127.0.0.1"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->insecure_http);
+}
+
+}  // namespace
+}  // namespace endpoint

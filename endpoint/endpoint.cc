@@ -1,0 +1,118 @@
+#include "endpoint/endpoint.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "endpoint/auth/always_allow.h"
+#include "endpoint/auth/policy_file.h"
+#include "endpoint/auth/token_file.h"
+#include "endpoint/auth/union.h"
+#include "endpoint/auth/x509.h"
+#include "endpoint/tls.h"
+
+namespace endpoint {
+
+absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
+  struct stat st;
+  if (::stat(root_dir.c_str(), &st) != 0) {
+    if (errno != ENOENT || ::mkdir(root_dir.c_str(), 0750) != 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("--root-dir ", root_dir, ": ", std::strerror(errno)));
+    }
+  } else if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat("--root-dir ", root_dir, ": not a directory"));
+  }
+  const std::string dir = root_dir + "/checkpoints";
+  if (::lstat(dir.c_str(), &st) != 0) {
+    if (::mkdir(dir.c_str(), 0700) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
+    }
+    ::chmod(dir.c_str(), 0700);  // whatever the umask
+    return absl::OkStatus();
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " is a symlink; archives are never written through one"));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(dir, " exists and is not a directory"));
+  }
+  if ((st.st_mode & 07777) != 0700) {
+    if (::chmod(dir.c_str(), 0700) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat("chmod 0700 ", dir, ": ", std::strerror(errno)));
+    }
+    kit::LogLine(kit::LogLevel::kWarn,
+                 absl::StrCat(dir, " had mode ", (st.st_mode >> 6) & 7, (st.st_mode >> 3) & 7,
+                              st.st_mode & 7, "; tightened to 0700"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock* clock) {
+  std::unique_ptr<Endpoint> e(new Endpoint());
+  if (c.checkpoint_gate) {
+    if (absl::Status s = PrepareCheckpointsDir(c.root_dir); !s.ok()) return s;
+  }
+
+  HttpServerOptions http;
+  http.address = c.address;
+  http.port = c.port;
+  http.tls = !c.insecure_http;
+  if (http.tls) {
+    if (c.tls_cert_file.empty()) {
+      auto pair = EnsureSelfSignedPair(c.cert_dir, c.hostname_override);
+      if (!pair.ok()) return pair.status();
+      http.cert_file = pair->cert_file;
+      http.key_file = pair->key_file;
+    } else {
+      if (absl::Status s = CheckKeyPair(c.tls_cert_file, c.tls_private_key_file); !s.ok()) return s;
+      http.cert_file = c.tls_cert_file;
+      http.key_file = c.tls_private_key_file;
+    }
+    e->cert_file_ = http.cert_file;
+  }
+
+  std::vector<std::unique_ptr<Authenticator>> authenticators;
+  if (!c.client_ca_file.empty()) {
+    auto x509 = X509Authenticator::Create(c.client_ca_file);
+    if (!x509.ok()) return x509.status();
+    authenticators.push_back(std::move(*x509));
+  }
+  if (!c.token_auth_file.empty()) {
+    auto tokens = TokenFileAuthenticator::Load(c.token_auth_file);
+    if (!tokens.ok()) return tokens.status();
+    authenticators.push_back(std::move(*tokens));
+  }
+  e->authn_ = std::make_unique<UnionAuthenticator>(std::move(authenticators), c.anonymous_auth);
+  if (c.authorization_mode == "Policy") {
+    auto policy = PolicyFileAuthorizer::Load(c.authorization_policy_file);
+    if (!policy.ok()) return policy.status();
+    e->authz_ = std::move(*policy);
+  } else {
+    e->authz_ = std::make_unique<AlwaysAllowAuthorizer>();
+  }
+
+  e->runtime_ = NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout,
+                                     &e->metrics_);
+  e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock);
+  CheckpointHandlerOptions ho;
+  ho.runtime_request_timeout = c.runtime_request_timeout;
+  ho.max_checkpoints_per_container = c.max_checkpoints_per_container;
+  e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), clock, ho);
+  e->router_ = std::make_unique<Router>(c.checkpoint_gate, c.hostname_override, e->authn_.get(),
+                                        e->authz_.get(), e->handler_.get(), &e->metrics_);
+  auto server = HttpServer::Start(http, e->router_.get(), &e->metrics_);
+  if (!server.ok()) return server.status();
+  e->server_ = std::move(*server);
+  return e;
+}
+
+Endpoint::~Endpoint() {
+  if (server_) server_->Shutdown(std::chrono::seconds(0));
+}
+
+}  // namespace endpoint

@@ -1,0 +1,51 @@
+// checkpoint-endpoint: flags, wiring, signals. Everything else lives in the library.
+#include <signal.h>
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "endpoint/config.h"
+#include "endpoint/endpoint.h"
+
+int main(int argc, char** argv) {
+  auto config = endpoint::ParseConfig(std::vector<std::string>(argv + 1, argv + argc));
+  if (!config.ok()) {
+    std::cerr << "checkpoint-endpoint: " << config.status().message() << "\n";
+    return 2;
+  }
+  if (config->help) {
+    std::cout << endpoint::ConfigUsage();
+    return 0;
+  }
+  kit::SetLogLevel(config->log_level);
+
+  // Stop signals go to one waiting thread, not to gRPC's or httplib's.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a client that goes away must not kill us
+
+  endpoint::RealClock clock;
+  auto ep = endpoint::Endpoint::Start(*config, &clock);
+  if (!ep.ok()) {
+    std::cerr << "checkpoint-endpoint: " << ep.status().message() << "\n";
+    return 1;
+  }
+  kit::LogLine(kit::LogLevel::kInfo,
+               absl::StrCat("checkpoint-endpoint serving ", config->insecure_http ? "http" : "https",
+                            " on ", config->address, ":", (*ep)->port(), " (node ",
+                            config->hostname_override, ", runtime ",
+                            config->container_runtime_endpoint, ", ContainerCheckpoint=",
+                            config->checkpoint_gate ? "true" : "false", ")"));
+  int sig = 0;
+  sigwait(&stop, &sig);
+  kit::LogLine(kit::LogLevel::kInfo, absl::StrCat("signal ", sig, ": stopping; waiting up to ",
+                                                  config->shutdown_grace_period.count() / 1000000,
+                                                  " ms for running checkpoints"));
+  (*ep)->Shutdown(config->shutdown_grace_period);
+  kit::LogLine(kit::LogLevel::kInfo, "stopped");
+  return 0;
+}

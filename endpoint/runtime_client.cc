@@ -1,0 +1,176 @@
+#include "endpoint/runtime_client.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "endpoint/metrics.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "proto/cri_runtime_v1.grpc.pb.h"
+
+namespace endpoint {
+namespace {
+
+namespace v1 = runtime::v1;
+
+constexpr char kPodNameLabel[] = "io.kubernetes.pod.name";
+constexpr char kPodNamespaceLabel[] = "io.kubernetes.pod.namespace";
+constexpr char kPodUidLabel[] = "io.kubernetes.pod.uid";
+constexpr char kContainerNameLabel[] = "io.kubernetes.container.name";
+
+std::string Label(const google::protobuf::Map<std::string, std::string>& labels,
+                  const char* key) {
+  auto it = labels.find(key);
+  return it == labels.end() ? "" : it->second;
+}
+
+absl::Status FromGrpc(const grpc::Status& s) {
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+class GrpcRuntimeClient final : public RuntimeClient {
+ public:
+  GrpcRuntimeClient(const std::string& endpoint, std::chrono::nanoseconds request_timeout,
+                    Metrics* metrics)
+      : request_timeout_(request_timeout), metrics_(metrics) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    args.SetMaxReceiveMessageSize(16 << 20);  // as the kubelet
+    stub_ = v1::RuntimeService::NewStub(
+        grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args));
+  }
+
+  absl::StatusOr<std::optional<PodRef>> FindPod(const std::string& ns,
+                                                const std::string& name) override {
+    v1::ListPodSandboxResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + request_timeout_);
+    grpc::Status s = Timed("list_podsandbox", [&] {
+      return stub_->ListPodSandbox(&ctx, v1::ListPodSandboxRequest(), &resp);
+    });
+    if (!s.ok()) return FromGrpc(s);
+    const v1::PodSandbox* best = nullptr;
+    for (const auto& p : resp.items()) {
+      bool by_metadata = p.metadata().namespace_() == ns && p.metadata().name() == name;
+      bool by_labels = Label(p.labels(), kPodNamespaceLabel) == ns &&
+                       Label(p.labels(), kPodNameLabel) == name;
+      if (!by_metadata && !by_labels) continue;
+      auto rank = [](const v1::PodSandbox& x) {
+        return std::make_pair(x.state() == v1::SANDBOX_READY, x.created_at());
+      };
+      if (!best || rank(p) > rank(*best)) best = &p;
+    }
+    if (!best) return std::optional<PodRef>();
+    PodRef ref;
+    ref.sandbox_id = best->id();
+    ref.ns = ns;
+    ref.name = name;
+    ref.uid = best->metadata().uid().empty() ? Label(best->labels(), kPodUidLabel)
+                                             : best->metadata().uid();
+    return std::optional<PodRef>(ref);
+  }
+
+  absl::StatusOr<std::optional<ContainerRef>> FindContainer(const PodRef& pod,
+                                                            const std::string& name) override {
+    v1::ListContainersRequest req;
+    req.mutable_filter()->set_pod_sandbox_id(pod.sandbox_id);
+    v1::ListContainersResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + request_timeout_);
+    grpc::Status s = Timed("list_containers",
+                           [&] { return stub_->ListContainers(&ctx, req, &resp); });
+    if (!s.ok()) return FromGrpc(s);
+    const v1::Container* best = nullptr;
+    for (const auto& c : resp.containers()) {
+      if (c.pod_sandbox_id() != pod.sandbox_id) continue;  // a runtime that ignores the filter
+      if (c.metadata().name() != name && Label(c.labels(), kContainerNameLabel) != name) continue;
+      auto rank = [](const v1::Container& x) {
+        return std::make_pair(x.state() == v1::CONTAINER_RUNNING, x.created_at());
+      };
+      if (!best || rank(c) > rank(*best)) best = &c;
+    }
+    if (!best) return std::optional<ContainerRef>();
+    ContainerRef ref;
+    ref.id = best->id();
+    ref.name = name;
+    ref.running = best->state() == v1::CONTAINER_RUNNING;
+    return std::optional<ContainerRef>(ref);
+  }
+
+  absl::Status Checkpoint(const std::string& container_id, const std::string& location,
+                          int64_t timeout_seconds, WallTime deadline,
+                          const std::function<bool()>& cancelled) override {
+    v1::CheckpointContainerRequest req;
+    req.set_container_id(container_id);
+    req.set_location(location);
+    req.set_timeout(timeout_seconds);
+    v1::CheckpointContainerResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(deadline);
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    grpc::Status status;
+    bool we_cancelled = false;
+    auto start = std::chrono::steady_clock::now();
+    stub_->async()->CheckpointContainer(&ctx, &req, &resp, [&](grpc::Status s) {
+      std::lock_guard<std::mutex> lock(mu);
+      status = std::move(s);
+      done = true;
+      cv.notify_all();
+    });
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      while (!cv.wait_for(lock, std::chrono::milliseconds(10), [&] { return done; })) {
+        if (!we_cancelled && cancelled && cancelled()) {
+          we_cancelled = true;
+          ctx.TryCancel();
+        }
+      }
+    }
+    Record("checkpoint_container", start, status.ok());
+    if (status.ok()) return absl::OkStatus();
+    // grpc-go's texts for a context that expired or was cancelled on our side,
+    // which is what a kubelet would print.
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+        std::chrono::system_clock::now() >= deadline &&
+        status.error_message() == "Deadline Exceeded") {
+      return absl::DeadlineExceededError("context deadline exceeded");
+    }
+    if (status.error_code() == grpc::StatusCode::CANCELLED && we_cancelled) {
+      return absl::CancelledError("context canceled");
+    }
+    return FromGrpc(status);
+  }
+
+ private:
+  template <typename Call>
+  grpc::Status Timed(const char* operation, Call call) {
+    auto start = std::chrono::steady_clock::now();
+    grpc::Status s = call();
+    Record(operation, start, s.ok());
+    return s;
+  }
+  void Record(const char* operation, std::chrono::steady_clock::time_point start, bool ok) {
+    if (!metrics_) return;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics_->RecordRuntimeOperation(operation, seconds, !ok);
+  }
+
+  std::chrono::nanoseconds request_timeout_;
+  Metrics* metrics_;
+  std::unique_ptr<v1::RuntimeService::Stub> stub_;
+};
+
+}  // namespace
+
+std::unique_ptr<RuntimeClient> NewGrpcRuntimeClient(const std::string& endpoint,
+                                                    std::chrono::nanoseconds request_timeout,
+                                                    Metrics* metrics) {
+  return std::make_unique<GrpcRuntimeClient>(endpoint, request_timeout, metrics);
+}
+
+}  // namespace endpoint

@@ -1,0 +1,414 @@
+// The real endpoint (TLS on a free port) in front of the real fake-cri (unix
+// socket), both in process, driven over HTTPS as curl would: every row of the
+// contract that needs a runtime, plus restarts, disconnects and retention.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/log.h"
+#include "endpoint/endpoint.h"
+#include "endpoint/tls.h"
+#include "fake-cri/archive/file_ops.h"
+#include "fake-cri/clock.h"
+#include "fake-cri/server.h"
+#include "fake-cri/testing/archive_reader.h"
+#include "fake-cri/testing/temp_dir.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace endpoint {
+namespace {
+
+using std::chrono::milliseconds;
+using Steady = std::chrono::steady_clock;
+
+constexpr char kFixture[] = R"({
+  "runtime": {"checkpoint": {"fixed_cost": "0ms", "throughput": "1000Gi"}},
+  "pods": [
+    {"namespace": "default", "name": "web", "containers": [
+      {"name": "nginx", "image": "nginx:1.25", "working_set_bytes": "48Mi"},
+      {"name": "slow", "image": "busybox", "working_set_bytes": "1Gi",
+       "checkpoint": {"throughput": "1Ki"}},
+      {"name": "done", "image": "busybox", "state": "exited"}]},
+    {"namespace": "other", "name": "db", "containers": [
+      {"name": "postgres", "image": "postgres:16"}]}
+  ]})";
+
+constexpr char kTokens[] =
+    "admin-token,admin,1,\"system:masters\"\n"
+    "viewer-token,viewer,2,\"viewers\"\n";
+
+constexpr char kPolicy[] = R"({"rules": [
+  {"groups": ["system:masters"], "verbs": ["*"], "subresources": ["*"]},
+  {"users": ["viewer"], "verbs": ["get"], "subresources": ["metrics", "proxy"]}
+]})";
+
+template <typename Cond>
+bool WaitFor(Cond cond, milliseconds within = milliseconds(10000)) {
+  auto end = Steady::now() + within;
+  while (Steady::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  return cond();
+}
+
+class EndpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    kit::SetLogLevel(kit::LogLevel::kWarn);
+    root_ = dir_.Join("kubelet");
+    socket_ = "unix://" + dir_.Join("cri.sock");
+    std::ofstream(dir_.Join("fixture.json")) << kFixture;
+    std::ofstream(dir_.Join("tokens.csv")) << kTokens;
+    std::ofstream(dir_.Join("policy.json")) << kPolicy;
+    StartRuntime();
+  }
+
+  void StartRuntime() {
+    auto fixture = fakecri::LoadFixture(dir_.Join("fixture.json"));
+    ASSERT_TRUE(fixture.ok()) << fixture.status();
+    fixture_ = std::move(*fixture);
+    fakecri::ServerOptions o;
+    o.listen = socket_;
+    o.checkpoint.latency.fixed_cost_ns = 0;
+    o.checkpoint.latency.throughput_bytes_per_second = 1e12;
+    o.fixture = &fixture_;
+    auto s = fakecri::FakeCriServer::Start(o, &runtime_clock_, fakecri::RealFileOps());
+    ASSERT_TRUE(s.ok()) << s.status();
+    runtime_ = std::move(*s);
+  }
+
+  Config BaseConfig() {
+    Config c;
+    c.container_runtime_endpoint = socket_;
+    c.root_dir = root_;
+    c.cert_dir = dir_.Join("pki");
+    c.address = "127.0.0.1";
+    c.port = 0;
+    c.hostname_override = "node-1";
+    c.token_auth_file = dir_.Join("tokens.csv");
+    c.authorization_mode = "Policy";
+    c.authorization_policy_file = dir_.Join("policy.json");
+    c.runtime_request_timeout = std::chrono::seconds(10);
+    return c;
+  }
+
+  void StartEndpoint(Config c) {
+    auto e = Endpoint::Start(c, &clock_);
+    ASSERT_TRUE(e.ok()) << e.status();
+    endpoint_ = std::move(*e);
+  }
+
+  std::unique_ptr<httplib::SSLClient> Client() {
+    auto cli = std::make_unique<httplib::SSLClient>("127.0.0.1", endpoint_->port());
+    cli->set_ca_cert_path(endpoint_->cert_file().c_str());
+    cli->enable_server_certificate_verification(true);
+    cli->set_read_timeout(60, 0);
+    return cli;
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& token = "admin-token") {
+    auto cli = Client();
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    return cli->Post(path.c_str(), h, "", "text/plain");
+  }
+
+  httplib::Result Get(const std::string& path, const std::string& token = "admin-token") {
+    auto cli = Client();
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    return cli->Get(path.c_str(), h);
+  }
+
+  std::string Checkpoints() { return root_ + "/checkpoints"; }
+  std::vector<std::string> Archives() {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(Checkpoints())) {
+      out.push_back(e.path().filename().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  double Metric(const std::string& line_prefix) {
+    auto r = Get("/metrics");
+    if (!r || r->status != 200) return -1;
+    std::istringstream in(r->body);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind(line_prefix + " ", 0) == 0) return std::stod(line.substr(line_prefix.size() + 1));
+    }
+    return -1;
+  }
+
+  fakecri::TempDir dir_;
+  std::string root_, socket_;
+  fakecri::Fixture fixture_;
+  fakecri::RealClock runtime_clock_;
+  std::unique_ptr<fakecri::FakeCriServer> runtime_;
+  RealClock clock_;
+  std::unique_ptr<Endpoint> endpoint_;
+};
+
+TEST_F(EndpointTest, CheckpointAnswers200WithTheArchivePath) {
+  StartEndpoint(BaseConfig());
+  auto r = Post("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  auto j = nlohmann::json::parse(r->body);
+  ASSERT_EQ(j["items"].size(), 1u);
+  std::string path = j["items"][0];
+  EXPECT_EQ(path.rfind(Checkpoints() + "/checkpoint-web_default-nginx-", 0), 0u) << path;
+  struct stat st;
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  fakecri::ReadArchive a = fakecri::ReadTar(path);
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(a.entries.count("checkpoint/inventory.img"), 1u);
+  ASSERT_EQ(::stat(Checkpoints().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+}
+
+TEST_F(EndpointTest, AuthenticationFailuresAre401) {
+  StartEndpoint(BaseConfig());
+  for (const std::string& token : {std::string(), std::string("wrong-token")}) {
+    auto r = Post("/checkpoint/default/web/nginx", token);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << token;
+    EXPECT_EQ(r->body, "Unauthorized");
+  }
+  EXPECT_TRUE(Archives().empty());
+}
+
+TEST_F(EndpointTest, AnonymousIsAUserWhenAllowed) {
+  Config c = BaseConfig();
+  c.anonymous_auth = true;
+  StartEndpoint(c);
+  auto r = Post("/checkpoint/default/web/nginx", "");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(r->body,
+            "Forbidden (user=system:anonymous, verb=create, resource=nodes, "
+            "subresource(s)=[checkpoint])\n");
+}
+
+TEST_F(EndpointTest, NotAllowedIs403) {
+  StartEndpoint(BaseConfig());
+  auto r = Post("/checkpoint/default/web/nginx", "viewer-token");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(r->body,
+            "Forbidden (user=viewer, verb=create, resource=nodes, subresource(s)=[checkpoint])\n");
+}
+
+TEST_F(EndpointTest, NotFoundRows) {
+  StartEndpoint(BaseConfig());
+  struct Row {
+    std::string path, body;
+  } rows[] = {
+      {"/checkpoint/nope/web/nginx", "pod does not exist"},
+      {"/checkpoint/default/nope/nginx", "pod does not exist"},
+      {"/checkpoint/default/web/nope", "container nope does not exist"},
+      {"/checkpoint/default/web/nginx?timeout=30s", "cannot parse value of timeout parameter"},
+      {"/checkpoint/default/web", "404: Page Not Found"},
+  };
+  for (const Row& row : rows) {
+    auto r = Post(row.path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << row.path;
+    EXPECT_EQ(r->body, row.body) << row.path;
+  }
+  EXPECT_TRUE(Archives().empty());
+}
+
+TEST_F(EndpointTest, GetIs405WithAllowPost) {
+  StartEndpoint(BaseConfig());
+  auto r = Get("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->body, "405: Method Not Allowed");
+  EXPECT_EQ(r->get_header_value("Allow"), "POST");
+}
+
+TEST_F(EndpointTest, GateOffIsAPlain404BeforeAuthentication) {
+  Config c = BaseConfig();
+  c.checkpoint_gate = false;
+  StartEndpoint(c);
+  auto r = Post("/checkpoint/default/web/nginx", "");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->body, "404 page not found");
+}
+
+TEST_F(EndpointTest, ServerErrorRows) {
+  StartEndpoint(BaseConfig());
+  auto r = Post("/checkpoint/default/web/done");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body, "checkpointing of default/web/done failed (container done not found)");
+
+  r = Post("/checkpoint/default/web/nginx?timeout=-1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body,
+            "checkpointing of default/web/nginx failed (CheckpointContainer requires the timeout "
+            "value to be > 0)");
+
+  fakecri::FaultRule rule;
+  rule.method = "CheckpointContainer";
+  rule.effect = fakecri::FaultEffect::kUnimplemented;
+  ASSERT_TRUE(runtime_->faults()->Add(rule).ok());
+  r = Post("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body,
+            "checkpointing of default/web/nginx failed (rpc error: code = Unimplemented desc = "
+            "method CheckpointContainer not implemented)");
+  EXPECT_TRUE(Archives().empty());
+}
+
+TEST_F(EndpointTest, DeadlineExceededIs500) {
+  Config c = BaseConfig();
+  c.runtime_request_timeout = std::chrono::seconds(1);
+  StartEndpoint(c);
+  auto start = Steady::now();
+  auto r = Post("/checkpoint/default/web/slow");  // modelled: minutes
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body.rfind("checkpointing of default/web/slow failed (rpc error: code = "
+                          "DeadlineExceeded desc = ",
+                          0),
+            0u)
+      << r->body;
+  EXPECT_GE(Steady::now() - start, milliseconds(1000));
+  EXPECT_TRUE(WaitFor([&] { return Archives().empty(); }));
+}
+
+TEST_F(EndpointTest, LargerTimeoutLengthensTheDeadline) {
+  Config c = BaseConfig();
+  c.runtime_request_timeout = std::chrono::seconds(1);
+  StartEndpoint(c);
+  // 1.5 s modelled: fails within D = 1 s, succeeds with timeout=3.
+  fakecri::FaultRule rule;
+  rule.method = "CheckpointContainer";
+  rule.effect = fakecri::FaultEffect::kLatency;
+  rule.latency_ns = 1'500'000'000;
+  ASSERT_TRUE(runtime_->faults()->Add(rule).ok());
+  auto r = Post("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500) << r->body;
+  r = Post("/checkpoint/default/web/nginx?timeout=3");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
+TEST_F(EndpointTest, TwoCheckpointsInTheSameSecondGetTwoIntactArchives) {
+  StartEndpoint(BaseConfig());
+  int status[2] = {0, 0};
+  std::string body[2];
+  auto post = [&](int i) {
+    auto r = Post("/checkpoint/default/web/nginx");
+    if (r) {
+      status[i] = r->status;
+      body[i] = r->body;
+    }
+  };
+  std::thread t1(post, 0), t2(post, 1);
+  t1.join();
+  t2.join();
+  ASSERT_EQ(status[0], 200) << body[0];
+  ASSERT_EQ(status[1], 200) << body[1];
+  std::string pa = nlohmann::json::parse(body[0])["items"][0];
+  std::string pb = nlohmann::json::parse(body[1])["items"][0];
+  EXPECT_NE(pa, pb);
+  EXPECT_TRUE(fakecri::ReadTar(pa).ok);
+  EXPECT_TRUE(fakecri::ReadTar(pb).ok);
+  EXPECT_EQ(Archives().size(), 2u);
+}
+
+TEST_F(EndpointTest, RuntimeRestartIs500UnavailableThenRecovers) {
+  StartEndpoint(BaseConfig());
+  ASSERT_EQ(Post("/checkpoint/default/web/nginx")->status, 200);
+  runtime_->Shutdown();
+  runtime_.reset();
+  auto r = Post("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_NE(r->body.find("(rpc error: code = Unavailable desc = "), std::string::npos) << r->body;
+  StartRuntime();
+  EXPECT_TRUE(WaitFor([&] {
+    auto again = Post("/checkpoint/default/web/nginx");
+    return again && again->status == 200;
+  }));
+}
+
+TEST_F(EndpointTest, ClientDisconnectCancelsTheCriCall) {
+  StartEndpoint(BaseConfig());
+  {
+    auto cli = Client();
+    cli->set_read_timeout(0, 300000);  // give up after 300 ms: closes the connection
+    httplib::Headers h{{"Authorization", "Bearer admin-token"}};
+    auto r = cli->Post("/checkpoint/default/web/slow", h, "", "text/plain");
+    EXPECT_FALSE(r);
+  }
+  EXPECT_TRUE(WaitFor([&] { return runtime_->counters()->checkpoints_failed.load() == 1; },
+                      milliseconds(5000)));
+  EXPECT_TRUE(Archives().empty());
+}
+
+TEST_F(EndpointTest, RetentionKeepsTheNewestN) {
+  Config c = BaseConfig();
+  c.max_checkpoints_per_container = 2;
+  StartEndpoint(c);
+  std::vector<std::string> paths;
+  for (int i = 0; i < 3; ++i) {
+    auto r = Post("/checkpoint/default/web/nginx");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    paths.push_back(nlohmann::json::parse(r->body)["items"][0]);
+  }
+  ASSERT_EQ(Post("/checkpoint/other/db/postgres")->status, 200);
+  EXPECT_FALSE(std::filesystem::exists(paths[0]));
+  EXPECT_TRUE(std::filesystem::exists(paths[1]));
+  EXPECT_TRUE(std::filesystem::exists(paths[2]));
+  EXPECT_EQ(Archives().size(), 3u);
+}
+
+TEST_F(EndpointTest, MetricsMoveByExactlyOneCheckpoint) {
+  StartEndpoint(BaseConfig());
+  const std::string total = "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"}";
+  const std::string errors =
+      "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"}";
+  EXPECT_EQ(Metric(total), 0);
+  EXPECT_EQ(Metric(errors), 0);
+  ASSERT_EQ(Post("/checkpoint/default/web/nginx")->status, 200);
+  EXPECT_EQ(Metric(total), 1);
+  EXPECT_EQ(Metric(errors), 0);
+}
+
+TEST_F(EndpointTest, HealthzAndMetricsNeedAuth) {
+  StartEndpoint(BaseConfig());
+  EXPECT_EQ(Get("/healthz", "")->status, 401);
+  EXPECT_EQ(Get("/metrics", "")->status, 401);
+  auto h = Get("/healthz", "viewer-token");
+  EXPECT_EQ(h->status, 200);
+  EXPECT_EQ(h->body, "ok");
+}
+
+TEST_F(EndpointTest, WiderCheckpointsDirIsTightenedAtStartUp) {
+  std::filesystem::create_directories(Checkpoints());
+  ::chmod(Checkpoints().c_str(), 0755);
+  StartEndpoint(BaseConfig());
+  struct stat st;
+  ASSERT_EQ(::stat(Checkpoints().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+}
+
+}  // namespace
+}  // namespace endpoint
