@@ -25,6 +25,7 @@ Needs Debian's python3-protobuf and python3-grpcio (use /usr/bin/python3).
 
 import argparse
 import os
+import shlex
 import sys
 import time
 import uuid
@@ -176,18 +177,24 @@ class Scenario:
         S = client.schema.message
         self.pod_config = S("PodSandboxConfig")(
             metadata=S("PodSandboxMetadata")(
-                name="upstream-client-pod-" + suffix,
+                name=args.pod_name or "upstream-client-pod-" + suffix,
                 uid=str(uuid.uuid4()),
-                namespace="upstream-client",
+                namespace=args.pod_namespace,
                 attempt=0),
             hostname="upstream-client",
-            log_directory="/tmp/upstream-client-logs",
+            log_directory=args.log_directory,
             labels={"app": "upstream-cri-client", "run": suffix},
             annotations={"example.com/purpose": "wire-compat"})
+        if args.host_network:
+            # linux.security_context.namespace_options.network = NODE: no CNI needed.
+            opts = self.pod_config.linux.security_context.namespace_options
+            opts.network = opts.DESCRIPTOR.fields_by_name["network"] \
+                .enum_type.values_by_name["NODE"].number
         self.container_config = S("ContainerConfig")(
-            metadata=S("ContainerMetadata")(name="ctr-" + suffix, attempt=0),
+            metadata=S("ContainerMetadata")(name=args.container_name or "ctr-" + suffix,
+                                            attempt=0),
             image=S("ImageSpec")(image=args.image),
-            command=["sleep", "3600"],
+            command=shlex.split(args.command),
             labels={"app": "upstream-cri-client"},
             log_path="ctr-%s.log" % suffix)
 
@@ -357,6 +364,17 @@ def main():
                     help="StopContainerRequest.timeout (seconds)")
     ap.add_argument("--image", default="busybox")
     ap.add_argument("--runtime-handler", default="")
+    ap.add_argument("--pod-name", default="", help="sandbox metadata.name (default: random)")
+    ap.add_argument("--pod-namespace", default="upstream-client",
+                    help="sandbox metadata.namespace")
+    ap.add_argument("--container-name", default="",
+                    help="container metadata.name (default: random)")
+    ap.add_argument("--command", default="sleep 3600",
+                    help="container command, split like a shell would")
+    ap.add_argument("--log-directory", default="/tmp/upstream-client-logs",
+                    help="PodSandboxConfig.log_directory")
+    ap.add_argument("--host-network", action="store_true",
+                    help="run the sandbox in the node's network namespace (no CNI)")
     ap.add_argument("--pod-id", default="", help="use an existing sandbox id")
     ap.add_argument("--container-id", default="", help="use an existing container id")
     ap.add_argument("--steps", default=",".join(Scenario.ORDER),
