@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gmock/gmock.h"
+#include "fake-cri/testing/fake_clock.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
@@ -21,24 +22,6 @@ using ::testing::StartsWith;
 
 constexpr char kFile[] = "node.json";
 
-// Time that only moves when a test moves it.
-class FakeClock final : public Clock {
- public:
-  static constexpr int64_t kStartWallNanos = 1'700'000'000'000'000'000;
-
-  SteadyTime Now() override { return SteadyTime(Nanos(offset_ns_.load())); }
-  int64_t WallNanos() override { return kStartWallNanos + offset_ns_.load(); }
-  bool SleepUntil(SteadyTime until, const std::function<bool()>& stop) override {
-    if (stop && stop()) return false;
-    int64_t target = std::chrono::duration_cast<Nanos>(until.time_since_epoch()).count();
-    if (target > offset_ns_.load()) offset_ns_.store(target);
-    return true;
-  }
-  void Advance(Nanos d) { offset_ns_ += d.count(); }
-
- private:
-  std::atomic<int64_t> offset_ns_{0};
-};
 
 // Every key the parser knows, at every level.
 constexpr char kFullFixture[] = R"({
@@ -536,7 +519,7 @@ TEST_F(PopulateFromFixtureTest, AppliesContainerStates) {
   Populate(kFullFixture);
   Container nginx = ContainerNamed("nginx");
   EXPECT_EQ(nginx.state, ContainerState::kRunning);
-  EXPECT_EQ(nginx.started_at, FakeClock::kStartWallNanos);
+  EXPECT_EQ(nginx.started_at, FakeClock::kWallBase);
   EXPECT_EQ(nginx.finished_at, 0);
 
   Container sidecar = ContainerNamed("sidecar");
@@ -547,7 +530,7 @@ TEST_F(PopulateFromFixtureTest, AppliesContainerStates) {
   EXPECT_EQ(migrate.state, ContainerState::kExited);
   EXPECT_EQ(migrate.exit_code, 3);  // the fixture's, not a stop's 137
   EXPECT_EQ(migrate.reason, "Error");
-  EXPECT_EQ(migrate.finished_at, FakeClock::kStartWallNanos);
+  EXPECT_EQ(migrate.finished_at, FakeClock::kWallBase);
 
   Container done = ContainerNamed("done");
   EXPECT_EQ(done.state, ContainerState::kExited);
@@ -568,8 +551,8 @@ TEST_F(PopulateFromFixtureTest, AppliesSandboxStates) {
 TEST_F(PopulateFromFixtureTest, TimesComeFromTheInjectedClock) {
   clock_.Advance(Nanos(12345));
   Populate(kFullFixture);
-  EXPECT_EQ(SandboxNamed("web-7d4b9c").created_at, FakeClock::kStartWallNanos + 12345);
-  EXPECT_EQ(ContainerNamed("nginx").created_at, FakeClock::kStartWallNanos + 12345);
+  EXPECT_EQ(SandboxNamed("web-7d4b9c").created_at, FakeClock::kWallBase + 12345);
+  EXPECT_EQ(ContainerNamed("nginx").created_at, FakeClock::kWallBase + 12345);
 }
 
 TEST_F(PopulateFromFixtureTest, PointsContainerFaultsAtTheNewContainerId) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "fake-cri/testing/fake_clock.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
@@ -19,24 +20,6 @@ using ::testing::UnorderedElementsAre;
 
 constexpr char kUnknownId[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-// Time that only moves when a test moves it.
-class FakeClock final : public Clock {
- public:
-  static constexpr int64_t kStartWallNanos = 1'700'000'000'000'000'000;
-
-  SteadyTime Now() override { return SteadyTime(Nanos(offset_ns_.load())); }
-  int64_t WallNanos() override { return kStartWallNanos + offset_ns_.load(); }
-  bool SleepUntil(SteadyTime until, const std::function<bool()>& stop) override {
-    if (stop && stop()) return false;
-    int64_t target = std::chrono::duration_cast<Nanos>(until.time_since_epoch()).count();
-    if (target > offset_ns_.load()) offset_ns_.store(target);
-    return true;
-  }
-  void Advance(Nanos d) { offset_ns_ += d.count(); }
-
- private:
-  std::atomic<int64_t> offset_ns_{0};
-};
 
 std::vector<std::string> IdsOf(const std::vector<Container>& cs) {
   std::vector<std::string> ids;
@@ -118,7 +101,7 @@ TEST_F(StoreTest, AddSandboxFillsIdAndCreationTime) {
   EXPECT_EQ(s->id, *id);
   EXPECT_EQ(s->name, "web");
   EXPECT_EQ(s->state, SandboxState::kReady);
-  EXPECT_EQ(s->created_at, FakeClock::kStartWallNanos + 5);
+  EXPECT_EQ(s->created_at, FakeClock::kWallBase + 5);
 }
 
 TEST_F(StoreTest, AddSandboxRequiresNameNamespaceAndUid) {
@@ -182,7 +165,7 @@ TEST_F(StoreTest, StopSandboxStopsItsRunningContainersAndMarksItNotReady) {
   Container stopped = Get(running);
   EXPECT_EQ(stopped.state, ContainerState::kExited);
   EXPECT_EQ(stopped.exit_code, 137);
-  EXPECT_EQ(stopped.finished_at, FakeClock::kStartWallNanos + 1000);
+  EXPECT_EQ(stopped.finished_at, FakeClock::kWallBase + 1000);
   EXPECT_EQ(Get(created).state, ContainerState::kCreated);
   // Another sandbox's container keeps running.
   EXPECT_EQ(store_.GetSandbox(other_sid)->state, SandboxState::kReady);
@@ -231,7 +214,7 @@ TEST_F(StoreTest, AddContainerFillsIdAndCreationTimeAndStartsCreated) {
   EXPECT_EQ(c.id, *id);
   EXPECT_EQ(c.sandbox_id, sid);
   EXPECT_EQ(c.state, ContainerState::kCreated);
-  EXPECT_EQ(c.created_at, FakeClock::kStartWallNanos + 7);
+  EXPECT_EQ(c.created_at, FakeClock::kWallBase + 7);
   EXPECT_EQ(c.started_at, 0);
   EXPECT_EQ(c.finished_at, 0);
 }
@@ -245,15 +228,15 @@ TEST_F(StoreTest, ContainerGoesFromCreatedToRunningToExited) {
   ASSERT_TRUE(store_.StartContainer(id).ok());
   Container running = Get(id);
   EXPECT_EQ(running.state, ContainerState::kRunning);
-  EXPECT_EQ(running.started_at, FakeClock::kStartWallNanos + 100);
+  EXPECT_EQ(running.started_at, FakeClock::kWallBase + 100);
 
   clock_.Advance(Nanos(200));
   ASSERT_TRUE(store_.StopContainer(id).ok());
   Container exited = Get(id);
   EXPECT_EQ(exited.state, ContainerState::kExited);
-  EXPECT_EQ(exited.created_at, FakeClock::kStartWallNanos);
-  EXPECT_EQ(exited.started_at, FakeClock::kStartWallNanos + 100);
-  EXPECT_EQ(exited.finished_at, FakeClock::kStartWallNanos + 300);
+  EXPECT_EQ(exited.created_at, FakeClock::kWallBase);
+  EXPECT_EQ(exited.started_at, FakeClock::kWallBase + 100);
+  EXPECT_EQ(exited.finished_at, FakeClock::kWallBase + 300);
   EXPECT_EQ(exited.exit_code, 137);
   EXPECT_EQ(exited.reason, "Error");
 }
@@ -284,7 +267,7 @@ TEST_F(StoreTest, StoppingAContainerThatIsNotRunningChangesNothing) {
   ASSERT_TRUE(store_.StopContainer(exited).ok());
   clock_.Advance(Nanos(50));
   ASSERT_TRUE(store_.StopContainer(exited).ok());
-  EXPECT_EQ(Get(exited).finished_at, FakeClock::kStartWallNanos);
+  EXPECT_EQ(Get(exited).finished_at, FakeClock::kWallBase);
 }
 
 TEST_F(StoreTest, UnknownContainerIdsAreNotFoundNamingTheId) {

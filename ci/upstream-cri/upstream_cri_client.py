@@ -181,7 +181,9 @@ class Scenario:
                 uid=str(uuid.uuid4()),
                 namespace=args.pod_namespace,
                 attempt=0),
-            hostname="upstream-client",
+            # Like the kubelet: no hostname for a host-network pod (no UTS namespace
+            # of its own; runc refuses to set one).
+            hostname="" if args.host_network else "upstream-client",
             log_directory=args.log_directory,
             labels={"app": "upstream-cri-client", "run": suffix},
             annotations={"example.com/purpose": "wire-compat"})
