@@ -30,7 +30,13 @@ Kubelet flags:
                                     made in --cert-dir (<root-dir>/pki)
   --anonymous-auth[=BOOL]           allow unauthenticated requests (false here)
   --client-ca-file F                authenticate client certificates (CN=user, O=groups)
-  --authorization-mode MODE         AlwaysAllow or Policy (AlwaysAllow)
+  --authorization-mode MODE         AlwaysAllow, Webhook or Policy (AlwaysAllow)
+  --kubeconfig F                    the API server for the webhooks
+  --authentication-token-webhook[=BOOL]
+                                    check bearer tokens with TokenReview (false)
+  --authentication-token-webhook-cache-ttl D        (2m)
+  --authorization-webhook-cache-authorized-ttl D    (5m)
+  --authorization-webhook-cache-unauthorized-ttl D  (30s)
 Ours:
   --token-auth-file F               static tokens, kube-apiserver CSV: token,user,uid,"g1,g2"
   --authorization-policy-file F     rules for --authorization-mode=Policy (endpoint/auth/README.md)
@@ -68,7 +74,8 @@ std::string HostName() {
 absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   Config c;
   static const char* kBoolFlags[] = {"--anonymous-auth", "--insecure-http",
-                                     "--insecure-http-any-address"};
+                                     "--insecure-http-any-address",
+                                     "--authentication-token-webhook"};
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i], value;
     bool has_value = false;
@@ -97,6 +104,12 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
       if (!ns.ok()) return Bad(name, value, std::string(ns.status().message()));
       if (*ns <= 0) return Bad(name, value, "must be more than 0");
       *out = std::chrono::nanoseconds(*ns);
+      return absl::OkStatus();
+    };
+    auto duration_or_zero = [&](std::chrono::nanoseconds* out) -> absl::Status {
+      auto ns = kit::ParseDurationNanos(value);
+      if (!ns.ok()) return Bad(name, value, std::string(ns.status().message()));
+      *out = std::chrono::nanoseconds(*ns);  // 0: no cache
       return absl::OkStatus();
     };
     absl::Status s;
@@ -154,14 +167,22 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
     } else if (name == "--token-auth-file") {
       c.token_auth_file = value;
     } else if (name == "--authorization-mode") {
-      if (value != "AlwaysAllow" && value != "Policy") {
-        return Bad(name, value,
-                   value == "Webhook"
-                       ? "Webhook (SubjectAccessReview) is not implemented yet; use AlwaysAllow "
-                         "or Policy with --authorization-policy-file"
-                       : "must be AlwaysAllow or Policy");
+      if (value != "AlwaysAllow" && value != "Webhook" && value != "Policy") {
+        return Bad(name, value, "must be AlwaysAllow, Webhook or Policy");
       }
       c.authorization_mode = value;
+    } else if (name == "--kubeconfig") {
+      c.kubeconfig = value;
+    } else if (name == "--authentication-token-webhook") {
+      auto b = ParseBool(name, value);
+      if (!b.ok()) return b.status();
+      c.authentication_token_webhook = *b;
+    } else if (name == "--authentication-token-webhook-cache-ttl") {
+      s = duration_or_zero(&c.authentication_token_webhook_cache_ttl);
+    } else if (name == "--authorization-webhook-cache-authorized-ttl") {
+      s = duration_or_zero(&c.authorization_webhook_cache_authorized_ttl);
+    } else if (name == "--authorization-webhook-cache-unauthorized-ttl") {
+      s = duration_or_zero(&c.authorization_webhook_cache_unauthorized_ttl);
     } else if (name == "--authorization-policy-file") {
       c.authorization_policy_file = value;
     } else if (name == "--max-checkpoints-per-container") {
@@ -190,6 +211,12 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   if (c.authorization_mode != "Policy" && !c.authorization_policy_file.empty()) {
     return absl::InvalidArgumentError(
         "--authorization-policy-file is only used with --authorization-mode=Policy");
+  }
+  if ((c.authorization_mode == "Webhook" || c.authentication_token_webhook) &&
+      c.kubeconfig.empty()) {
+    return absl::InvalidArgumentError(
+        "--authentication-token-webhook and --authorization-mode=Webhook need --kubeconfig "
+        "(the API server to ask)");
   }
   if (c.insecure_http && !c.insecure_http_any_address && c.address != "127.0.0.1" &&
       c.address != "::1" && c.address != "localhost") {

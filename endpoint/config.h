@@ -25,8 +25,14 @@ struct Config {
   bool anonymous_auth = false;
   std::string client_ca_file;
   std::string token_auth_file;
-  std::string authorization_mode = "AlwaysAllow";  // AlwaysAllow | Policy
+  std::string authorization_mode = "AlwaysAllow";  // AlwaysAllow | Webhook | Policy
   std::string authorization_policy_file;
+  // The API server for the webhooks (the kubelet's own --kubeconfig).
+  std::string kubeconfig;
+  bool authentication_token_webhook = false;
+  std::chrono::nanoseconds authentication_token_webhook_cache_ttl = std::chrono::minutes(2);
+  std::chrono::nanoseconds authorization_webhook_cache_authorized_ttl = std::chrono::minutes(5);
+  std::chrono::nanoseconds authorization_webhook_cache_unauthorized_ttl = std::chrono::seconds(30);
   bool insecure_http = false;             // plain HTTP for local development
   bool insecure_http_any_address = false;  // ... even off loopback
   size_t max_checkpoints_per_container = 0;

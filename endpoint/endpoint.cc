@@ -8,9 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "endpoint/auth/always_allow.h"
+#include "endpoint/auth/api_server_client.h"
+#include "endpoint/auth/kubeconfig.h"
 #include "endpoint/auth/policy_file.h"
 #include "endpoint/auth/token_file.h"
 #include "endpoint/auth/union.h"
+#include "endpoint/auth/webhook_authenticator.h"
+#include "endpoint/auth/webhook_authorizer.h"
 #include "endpoint/auth/x509.h"
 #include "endpoint/tls.h"
 
@@ -76,6 +80,19 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
     e->cert_file_ = http.cert_file;
   }
 
+  // One API server client for both webhooks.
+  std::shared_ptr<ApiClient> api;
+  if (c.authentication_token_webhook || c.authorization_mode == "Webhook") {
+    auto kubeconfig = LoadKubeconfig(c.kubeconfig);
+    if (!kubeconfig.ok()) return kubeconfig.status();
+    ApiServerClientOptions ao;
+    ao.clock = clock;
+    auto client = ApiServerClient::Create(*kubeconfig, ao);
+    if (!client.ok()) return client.status();
+    api = std::shared_ptr<ApiClient>(std::move(*client));
+  }
+
+  // x509 first, then tokens, as the kubelet's delegating authenticator.
   std::vector<std::unique_ptr<Authenticator>> authenticators;
   if (!c.client_ca_file.empty()) {
     auto x509 = X509Authenticator::Create(c.client_ca_file);
@@ -87,11 +104,26 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
     if (!tokens.ok()) return tokens.status();
     authenticators.push_back(std::move(*tokens));
   }
+  if (c.authentication_token_webhook) {
+    WebhookAuthenticatorOptions wo;
+    wo.cache_ttl =
+        std::chrono::duration_cast<std::chrono::milliseconds>(c.authentication_token_webhook_cache_ttl);
+    wo.clock = clock;
+    authenticators.push_back(std::make_unique<WebhookTokenAuthenticator>(api, wo));
+  }
   e->authn_ = std::make_unique<UnionAuthenticator>(std::move(authenticators), c.anonymous_auth);
   if (c.authorization_mode == "Policy") {
     auto policy = PolicyFileAuthorizer::Load(c.authorization_policy_file);
     if (!policy.ok()) return policy.status();
     e->authz_ = std::move(*policy);
+  } else if (c.authorization_mode == "Webhook") {
+    WebhookAuthorizerOptions wo;
+    wo.cache_authorized_ttl =
+        std::chrono::duration_cast<std::chrono::milliseconds>(c.authorization_webhook_cache_authorized_ttl);
+    wo.cache_unauthorized_ttl =
+        std::chrono::duration_cast<std::chrono::milliseconds>(c.authorization_webhook_cache_unauthorized_ttl);
+    wo.clock = clock;
+    e->authz_ = std::make_unique<WebhookAuthorizer>(api, wo);
   } else {
     e->authz_ = std::make_unique<AlwaysAllowAuthorizer>();
   }
