@@ -62,24 +62,6 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
     if (absl::Status s = PrepareCheckpointsDir(c.root_dir); !s.ok()) return s;
   }
 
-  HttpServerOptions http;
-  http.address = c.address;
-  http.port = c.port;
-  http.tls = !c.insecure_http;
-  if (http.tls) {
-    if (c.tls_cert_file.empty()) {
-      auto pair = EnsureSelfSignedPair(c.cert_dir, c.hostname_override);
-      if (!pair.ok()) return pair.status();
-      http.cert_file = pair->cert_file;
-      http.key_file = pair->key_file;
-    } else {
-      if (absl::Status s = CheckKeyPair(c.tls_cert_file, c.tls_private_key_file); !s.ok()) return s;
-      http.cert_file = c.tls_cert_file;
-      http.key_file = c.tls_private_key_file;
-    }
-    e->cert_file_ = http.cert_file;
-  }
-
   // One API server client for both webhooks.
   std::shared_ptr<ApiClient> api;
   if (c.authentication_token_webhook || c.authorization_mode == "Webhook") {
@@ -126,6 +108,26 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
     e->authz_ = std::make_unique<WebhookAuthorizer>(api, wo);
   } else {
     e->authz_ = std::make_unique<AlwaysAllowAuthorizer>();
+  }
+
+  // TLS last of the start-up checks: a bad auth file should not cost (or
+  // leave behind) a generated key pair.
+  HttpServerOptions http;
+  http.address = c.address;
+  http.port = c.port;
+  http.tls = !c.insecure_http;
+  if (http.tls) {
+    if (c.tls_cert_file.empty()) {
+      auto pair = EnsureSelfSignedPair(c.cert_dir, c.hostname_override);
+      if (!pair.ok()) return pair.status();
+      http.cert_file = pair->cert_file;
+      http.key_file = pair->key_file;
+    } else {
+      if (absl::Status s = CheckKeyPair(c.tls_cert_file, c.tls_private_key_file); !s.ok()) return s;
+      http.cert_file = c.tls_cert_file;
+      http.key_file = c.tls_private_key_file;
+    }
+    e->cert_file_ = http.cert_file;
   }
 
   e->runtime_ = NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout,

@@ -87,9 +87,7 @@ TEST_F(CheckpointerTest, TimeScaleShortensTheWait) {
 }
 
 TEST_F(CheckpointerTest, ContainerOverrideAndFaultLatencyChangeTheModel) {
-  Container c = *store_.GetContainer(running_id_);
   std::string id = AddContainer("big", 1024 * kMiB, true);
-  (void)c;
   CheckpointCall call = Call();
   call.container_id = id;
   call.faults.extra_latency_ns = 2'000'000'000;

@@ -330,23 +330,34 @@ TEST_F(RuntimeIntegrationTest, ManyClientsAtOnce) {
   std::string sb = RunSandbox("web");
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
+  std::mutex errors_mu;
+  std::vector<std::string> errors;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       CriClient client("unix://" + dir_.Join("cri.sock"));
+      // Connect first, as crictl and the kubelet do (they dial blocking): the
+      // test is about concurrent calls on shared state, not connection set-up.
+      if (!client.WaitReady()) return;
       for (int i = 0; i < 20; ++i) {
         v1::CreateContainerRequest req;
         req.set_pod_sandbox_id(sb);
         req.mutable_config()->mutable_metadata()->set_name("c" + std::to_string(t * 100 + i));
         req.mutable_config()->mutable_image()->set_image("busybox");
         v1::CreateContainerResponse resp;
-        if (client.runtime->CreateContainer(Ctx().get(), req, &resp).ok()) ++ok;
+        grpc::Status s = client.runtime->CreateContainer(Ctx().get(), req, &resp);
+        if (s.ok()) {
+          ++ok;
+        } else {
+          std::lock_guard<std::mutex> lock(errors_mu);
+          errors.push_back(std::to_string(s.error_code()) + ": " + s.error_message());
+        }
         v1::ListContainersResponse list;
         (void)client.runtime->ListContainers(Ctx().get(), {}, &list);
       }
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(ok.load(), 160);
+  EXPECT_EQ(ok.load(), 160) << (errors.empty() ? "a client could not connect" : errors.front());
   v1::ListContainersResponse list;
   ASSERT_TRUE(client_->runtime->ListContainers(Ctx().get(), {}, &list).ok());
   EXPECT_EQ(list.containers_size(), 160);

@@ -71,6 +71,9 @@ std::shared_ptr<X509> Build(const CertSpec& spec, EVP_PKEY* key, X509* issuer,
     if (!spec.extended_key_usage.empty()) {
       AddExtension(x, signer, NID_ext_key_usage, spec.extended_key_usage);
     }
+    if (!spec.subject_alt_names.empty()) {
+      AddExtension(x, signer, NID_subject_alt_name, spec.subject_alt_names);
+    }
   }
   if (issuer != nullptr) {
     AddExtension(x, signer, NID_authority_key_identifier, "keyid:always");
@@ -98,15 +101,29 @@ TestCert TestCert::Issue(const CertSpec& spec) const {
   return TestCert(key, cert);
 }
 
+namespace {
+std::string ReadBio(BIO* bio) {
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  std::string text(data, static_cast<size_t>(length));
+  BIO_free(bio);
+  return text;
+}
+}  // namespace
+
 std::string TestCert::Pem() const {
   BIO* bio = BIO_new(BIO_s_mem());
   Check(bio != nullptr, "BIO_new");
   Check(PEM_write_bio_X509(bio, cert_.get()) == 1, "PEM_write_bio_X509");
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  return pem;
+  return ReadBio(bio);
+}
+
+std::string TestCert::KeyPem() const {
+  BIO* bio = BIO_new(BIO_s_mem());
+  Check(bio != nullptr &&
+            PEM_write_bio_PrivateKey(bio, key_.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1,
+        "PEM_write_bio_PrivateKey");
+  return ReadBio(bio);
 }
 
 std::time_t UtcDate(int year, int month, int day) {

@@ -25,6 +25,8 @@ struct CertSpec {
   // extendedKeyUsage as OpenSSL spells it ("clientAuth", "serverAuth,...");
   // empty: no extension. Default: clientAuth (ignored for CAs).
   std::string extended_key_usage = "clientAuth";
+  // subjectAltName as OpenSSL spells it ("IP:127.0.0.1,DNS:localhost"); empty: none.
+  std::string subject_alt_names;
   long serial = 1;
 };
 
@@ -37,6 +39,8 @@ class TestCert {
   TestCert Issue(const CertSpec& spec) const;
 
   std::string Pem() const;
+  // The private key, PKCS#8 PEM.
+  std::string KeyPem() const;
 
  private:
   TestCert(std::shared_ptr<EVP_PKEY> key, std::shared_ptr<X509> cert);

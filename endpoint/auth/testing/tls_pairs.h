@@ -3,15 +3,12 @@
 
 // Test-only: a CA that issues certificates *with their private keys* (serving
 // certificates with SANs, client certificates), as PEM, for tests that run a
-// real TLS server or client. test_pki.h makes certificates to be verified by
-// the x509 authenticator, and keeps its keys to itself; this one hands them
-// out. Keys are EC P-256; certificates are valid from a day ago for a year
+// real TLS server or client. Built on test_pki.h's TestCert. Keys are EC P-256; certificates are valid from a day ago for a year
 // (real time: TLS peers check the wall clock). Aborts the test binary on an
 // OpenSSL failure (a broken environment, not a test result).
 // Immutable after creation; thread-compatible.
 
-#include <openssl/evp.h>
-#include <openssl/x509.h>
+#include "endpoint/auth/testing/test_pki.h"
 
 #include <memory>
 #include <string>
@@ -43,8 +40,7 @@ class TlsTestCa {
   PemPair Issue(const std::string& common_name, const std::vector<std::string>& organizations,
                 const std::string& extended_key_usage, const std::string& subject_alt_names) const;
 
-  std::shared_ptr<EVP_PKEY> key_;
-  std::shared_ptr<X509> cert_;
+  TestCert ca_;
   std::string ca_pem_;
 };
 
