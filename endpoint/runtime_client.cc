@@ -33,9 +33,14 @@ class GrpcRuntimeClient final : public RuntimeClient {
   GrpcRuntimeClient(const std::string& endpoint, std::chrono::nanoseconds request_timeout,
                     Metrics* metrics)
       : request_timeout_(request_timeout), metrics_(metrics) {
+    // Reconnect quickly after the runtime comes back (retries 100 ms, then up
+    // to 1 s apart). gRPC also takes GRPC_ARG_MIN_RECONNECT_BACKOFF_MS as the
+    // time one connection attempt may take up to the server's SETTINGS frame;
+    // at 100 ms a busy runtime failed first calls with "connection attempt
+    // timed out before receiving SETTINGS frame", so it keeps gRPC's 20 s.
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20000);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     args.SetMaxReceiveMessageSize(16 << 20);  // as the kubelet
     stub_ = v1::RuntimeService::NewStub(
