@@ -1,0 +1,70 @@
+// The metrics the Kubernetes node e2e test reads around one checkpoint:
+// kubelet_runtime_operations_total and kubelet_runtime_operations_errors_total
+// for operation_type="checkpoint_container" move by exactly 1 and 0.
+
+#include <sstream>
+
+#include "conformance/framework/checks.h"
+#include "conformance/framework/requirement.h"
+
+namespace conformance {
+namespace {
+
+// The sum of `metric` samples labelled operation_type="checkpoint_container"
+// in Prometheus text; 0 when there are none (not yet registered).
+double CheckpointSamples(const std::string& text, const std::string& metric) {
+  double sum = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(metric + "{", 0) != 0) continue;
+    auto close = line.find('}');
+    if (close == std::string::npos) continue;
+    if (line.substr(0, close).find("operation_type=\"checkpoint_container\"") == std::string::npos) continue;
+    std::istringstream value(line.substr(close + 1));
+    double v = 0;
+    if (value >> v) sum += v;
+  }
+  return sum;
+}
+
+struct Counts {
+  double total = 0, errors = 0;
+};
+
+Counts ReadCounts(TestContext& t) {
+  HttpResult r = Send(t, "GET", "/metrics");
+  t.Check(r.sent && r.status == 200, "GET /metrics answered " + r.Describe() +
+                                         ", want 200 (the credentials need get on nodes/metrics)");
+  return {CheckpointSamples(r.body, "kubelet_runtime_operations_total"),
+          CheckpointSamples(r.body, "kubelet_runtime_operations_errors_total")};
+}
+
+std::string Num(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+void OneCheckpointMovesCounters(TestContext& t) {
+  const ContainerRef& c = t.endpoint().ContainerFor(t.id());
+  Counts before = ReadCounts(t);
+  CheckpointOrSkip(t, c);
+  Counts after = ReadCounts(t);
+  t.Check(after.total - before.total == 1,
+          "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"} went from " +
+              Num(before.total) + " to " + Num(after.total) + " over one checkpoint, want +1");
+  t.Check(after.errors == before.errors,
+          "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"} went from " +
+              Num(before.errors) + " to " + Num(after.errors) + " over one good checkpoint, want +0");
+}
+
+}  // namespace
+
+void AddMetricsRequirements(Requirements* out) {
+  out->push_back({"metrics.checkpoint-counted-once-without-error",
+                  "one checkpoint moves kubelet_runtime_operations_total{checkpoint_container} by 1 and "
+                  "its errors_total by 0, on /metrics",
+                  kNeedsEndpoint, true, false, OneCheckpointMovesCounters});
+}
+
+}  // namespace conformance
