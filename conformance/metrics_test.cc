@@ -10,23 +10,6 @@
 namespace conformance {
 namespace {
 
-// The sum of `metric` samples labelled operation_type="checkpoint_container"
-// in Prometheus text; 0 when there are none (not yet registered).
-double CheckpointSamples(const std::string& text, const std::string& metric) {
-  double sum = 0;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(metric + "{", 0) != 0) continue;
-    auto close = line.find('}');
-    if (close == std::string::npos) continue;
-    if (line.substr(0, close).find("operation_type=\"checkpoint_container\"") == std::string::npos) continue;
-    std::istringstream value(line.substr(close + 1));
-    double v = 0;
-    if (value >> v) sum += v;
-  }
-  return sum;
-}
-
 struct Counts {
   double total = 0, errors = 0;
 };
@@ -35,8 +18,8 @@ Counts ReadCounts(TestContext& t) {
   HttpResult r = Send(t, "GET", "/metrics");
   t.Check(r.sent && r.status == 200, "GET /metrics answered " + r.Describe() +
                                          ", want 200 (the credentials need get on nodes/metrics)");
-  return {CheckpointSamples(r.body, "kubelet_runtime_operations_total"),
-          CheckpointSamples(r.body, "kubelet_runtime_operations_errors_total")};
+  return {CheckpointOperationSamples(r.body, "kubelet_runtime_operations_total"),
+          CheckpointOperationSamples(r.body, "kubelet_runtime_operations_errors_total")};
 }
 
 std::string Num(double v) {

@@ -216,9 +216,11 @@ void AddResponseRequirements(Requirements* out) {
                   "(rpc error: code = <Code> desc = <message>)\"",
                   kNeedsEndpoint | kNeedsControl, false, true, RuntimeErrorCarriedThrough});
   for (const Flavour& f : kFlavours) {
+    std::string text = f.text;
+    if (auto at = text.find("%s"); at != std::string::npos) text.replace(at, 2, "<id>");
     out->push_back({f.id,
                     std::string("a runtime that cannot checkpoint, as ") + f.who +
-                        ", answers 500 with its text: " + f.text,
+                        ", answers 500 with its text: " + text,
                     kNeedsEndpoint | kNeedsControl, false, true,
                     [&f](TestContext& t) { FlavourCarriedThrough(t, f); }});
   }

@@ -1,6 +1,7 @@
 #include "conformance/framework/checks.h"
 
 #include <regex>
+#include <sstream>
 
 #include "nlohmann/json.hpp"
 
@@ -102,6 +103,21 @@ TarFacts RequireGoodArchive(TestContext& t, const std::string& path) {
     }
   }
   return tar;
+}
+
+double CheckpointOperationSamples(const std::string& text, const std::string& metric) {
+  double sum = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(metric + "{", 0) != 0) continue;
+    auto close = line.find('}');
+    if (close == std::string::npos) continue;
+    if (line.substr(0, close).find("operation_type=\"checkpoint_container\"") == std::string::npos) continue;
+    std::istringstream value(line.substr(close + 1));
+    double v = 0;
+    if (value >> v) sum += v;
+  }
+  return sum;
 }
 
 namespace {

@@ -58,6 +58,10 @@ void RequireLocalFiles(TestContext& t);
 // as a tar with the required entries; answers what it read.
 TarFacts RequireGoodArchive(TestContext& t, const std::string& path);
 
+// The sum of `metric`'s samples labelled operation_type="checkpoint_container"
+// in Prometheus text format; 0 when there are none (not yet registered).
+double CheckpointOperationSamples(const std::string& prometheus_text, const std::string& metric);
+
 // Empty when spec.dump/config.dump name container `c` (the annotations CRI-O
 // and containerd write); otherwise what is wrong.
 std::string CheckNamesContainer(const TarFacts& tar, const ContainerRef& c);

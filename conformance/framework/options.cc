@@ -1,5 +1,6 @@
 #include "conformance/framework/options.h"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -114,9 +115,23 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
       continue;
     }
     if (name.rfind("--", 0) != 0) return absl::InvalidArgumentError("unexpected argument " + name);
+    bool inline_value = false;
     if (auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
+      inline_value = true;
+    }
+    static const char* kValueFlags[] = {
+        "--endpoint-url", "--token-file", "--client-cert", "--client-key", "--ca-file",
+        "--denied-token-file", "--denied-client-cert", "--denied-client-key", "--denied-user",
+        "--container", "--other-containers", "--not-running-container", "--gate-disabled-url",
+        "--root-dir", "--runtime-request-timeout", "--max-clock-skew", "--fake-cri-control",
+        "--runtime-endpoint", "--image", "--runtime-handler", "--focus", "--skip", "--parallel",
+        "--timeout", "--report-dir", "--fake-cri-flag", "--endpoint-flag"};
+    if (std::find(std::begin(kValueFlags), std::end(kValueFlags), name) == std::end(kValueFlags)) {
+      return absl::InvalidArgumentError("unknown flag " + name + " (see --help)");
+    }
+    if (inline_value) {
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
