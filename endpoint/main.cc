@@ -4,11 +4,16 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/log.h"
 #include "endpoint/config.h"
 #include "endpoint/endpoint.h"
 
 int main(int argc, char** argv) {
+  // Debian builds abseil without NDEBUG, which leaves absl::Mutex deadlock
+  // detection on: every lock gRPC takes then updates a global graph (10-20% of
+  // a CRI call, bench/README.md, figure 1).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto config = endpoint::ParseConfig(std::vector<std::string>(argv + 1, argv + argc));
   if (!config.ok()) {
     std::cerr << "checkpoint-endpoint: " << config.status().message() << "\n";
