@@ -46,6 +46,7 @@ bool ResetPeak(int pid) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::DisableMutexDeadlockDetection();
   bench::Flags flags(argc, argv);
   const std::string cri = flags.Str("cri");
   const int pid = static_cast<int>(flags.Int("pid", 0));

@@ -6,15 +6,19 @@
 // parsing and reading a process's memory from /proc. Not thread-safe; each
 // program calls these from its main thread.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
 
 namespace bench {
@@ -93,6 +97,12 @@ inline void EmitRows(const std::vector<Row>& rows, const std::string& path) {
   if (!path.empty()) std::ofstream(path) << out.dump(2) << "\n";
 }
 
+// As fake-cri and the endpoint do at start-up: Debian's abseil is built without
+// NDEBUG, so absl::Mutex deadlock detection is on and taxes every gRPC call.
+inline void DisableMutexDeadlockDetection() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
 // printf into a std::string.
 template <typename... Args>
 std::string Fmt(const char* format, Args... args) {
@@ -155,6 +165,25 @@ inline double ProcStatusBytes(int pid, const std::string& key) {
     if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) * 1024;
   }
   return 0;
+}
+
+// User + system CPU seconds a process has used (fields 14 and 15 of
+// /proc/PID/stat; "self" for this process); 0 if unreadable.
+inline double ProcCpuSeconds(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t end = stat.rfind(')');  // the command name may hold spaces
+  if (end == std::string::npos) return 0;
+  std::vector<std::string> fields;
+  size_t pos = end + 2;
+  while (pos < stat.size() && fields.size() < 13) {
+    size_t sp = stat.find(' ', pos);
+    if (sp == std::string::npos) sp = stat.size();
+    fields.push_back(stat.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  if (fields.size() < 13) return 0;  // fields[11], [12] are utime, stime
+  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // Splits "1,8,32" into integers.

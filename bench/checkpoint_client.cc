@@ -1,5 +1,7 @@
 #include "bench/checkpoint_client.h"
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "bench/bench_util.h"
 #include "httplib.h"
@@ -68,16 +70,18 @@ CheckpointResult DirectCheckpoint(runtime::v1::RuntimeService::Stub* stub,
 
 absl::StatusOr<Node> MakeNode(runtime::v1::RuntimeService::Stub* stub, int pods, int per_pod,
                               const std::string& working_set) {
+  // Names carry the process id, so that a runtime can serve several runs.
+  const std::string prefix = absl::StrCat("p", ::getpid(), "-");
   std::vector<Pod> made;
   for (int p = 0; p < pods; ++p) {
-    auto pod = MakePod(stub, "bench", absl::StrCat("p", p), per_pod, true, ZeroLatency(working_set));
+    auto pod = MakePod(stub, "bench", absl::StrCat(prefix, p), per_pod, true, ZeroLatency(working_set));
     if (!pod.ok()) return pod.status();
     made.push_back(*pod);
   }
   Node node;
   for (int c = 0; c < per_pod; ++c) {
     for (int p = 0; p < pods; ++p) {
-      node.targets.push_back({absl::StrCat("p", p), absl::StrCat("c", c), made[p].container_ids[c]});
+      node.targets.push_back({absl::StrCat(prefix, p), absl::StrCat("c", c), made[p].container_ids[c]});
     }
   }
   return node;

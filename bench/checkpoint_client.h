@@ -55,7 +55,7 @@ class EndpointClient {
 CheckpointResult DirectCheckpoint(runtime::v1::RuntimeService::Stub* stub,
                                   const std::string& container_id, const std::string& location);
 
-// `pods` pods ns=bench, name=p<i>, each with `per_pod` running containers c<j>,
+// `pods` pods ns=bench, name=p<pid>-<i>, each with `per_pod` running containers c<j>,
 // every one with no modelled latency and the given working set.
 struct Node {
   struct Target {

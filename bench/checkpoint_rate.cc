@@ -7,6 +7,7 @@
 //
 //   checkpoint_rate --cri unix:///... --port N --ca-cert FILE --token T --dir DIR
 //                   [--concurrency 1,8] [--slice 2] [--rounds 5] [--json FILE]
+//                   [--endpoint-pid P --cri-pid P]   (adds CPU per checkpoint)
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "bench/load_runner.h"
 
 int main(int argc, char** argv) {
+  bench::DisableMutexDeadlockDetection();
   bench::Flags flags(argc, argv);
   bench::EndpointAddress address;
   const std::string cri = flags.Str("cri");
@@ -34,6 +36,8 @@ int main(int argc, char** argv) {
   const int pods = static_cast<int>(flags.Int("pods", 50));
   const int per_pod = static_cast<int>(flags.Int("containers-per-pod", 40));
   const std::string json = flags.Str("json");
+  const std::string endpoint_pid = flags.Str("endpoint-pid");
+  const std::string cri_pid = flags.Str("cri-pid");
   if (cri.empty() || address.port == 0 || dir.empty() || !flags.Unused().empty()) {
     std::cerr << "usage: checkpoint_rate --cri URL --port N --ca-cert F --token T --dir D\n";
     return 2;
@@ -65,18 +69,38 @@ int main(int argc, char** argv) {
   bench::EndpointLoad load(address, &*node);
   load.Run(levels.back(), 1.0);  // warm-up: connections, threads, caches
   std::map<int, std::vector<double>> ours, floor;
+  // CPU seconds used during the slices, by process, and the requests they served.
+  struct Cpu {
+    double endpoint = 0, cri = 0, client = 0;
+    long requests = 0;
+  };
+  std::map<int, Cpu> cpu_ours, cpu_floor;
+  auto cpu_now = [&] {
+    return Cpu{endpoint_pid.empty() ? 0 : bench::ProcCpuSeconds(endpoint_pid),
+               cri_pid.empty() ? 0 : bench::ProcCpuSeconds(cri_pid), bench::ProcCpuSeconds("self"), 0};
+  };
+  auto add_cpu = [](Cpu* sum, const Cpu& a, const Cpu& b, long requests) {
+    sum->endpoint += b.endpoint - a.endpoint;
+    sum->cri += b.cri - a.cri;
+    sum->client += b.client - a.client;
+    sum->requests += requests;
+  };
   long errors = 0;
   std::string first_error;
   for (int r = 0; r < rounds; ++r) {
     for (int c : levels) {
       auto endpoint_slice = [&] {
+        const Cpu before = cpu_now();
         bench::LoadResult res = load.Run(c, slice);
+        add_cpu(&cpu_ours[c], before, cpu_now(), res.requests);
         ours[c].push_back(res.rate());
         errors += res.errors;
         if (first_error.empty()) first_error = res.first_error;
       };
       auto floor_slice = [&] {
+        const Cpu before = cpu_now();
         bench::LoadResult res = bench::RunFloorLoad(dir, bytes, c, slice);
+        add_cpu(&cpu_floor[c], before, cpu_now(), res.requests);
         floor[c].push_back(res.rate());
         errors += res.errors;
       };
@@ -108,6 +132,30 @@ int main(int argc, char** argv) {
     row.met = *row.ratio >= 0.5 && errors == 0;
     row.detail = {{"endpoint_per_s", bench::ToJson(o)}, {"floor_per_s", bench::ToJson(f)},
                   {"archive_bytes", bytes}, {"errors", errors}};
+    if (!endpoint_pid.empty() && !cri_pid.empty() && cpu_ours[c].requests > 0) {
+      // What bounds the rate when the CPUs are the limit: CPU time per checkpoint.
+      const Cpu& a = cpu_ours[c];
+      const Cpu& b = cpu_floor[c];
+      const double n = static_cast<double>(a.requests), m = static_cast<double>(b.requests);
+      const double total = (a.endpoint + a.cri + a.client) / n * 1e3;
+      const double floor_total = b.client / m * 1e3;
+      const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
+      row.detail["cpu_ms_per_checkpoint"] = {{"endpoint", a.endpoint / n * 1e3},
+                                             {"fake_cri", a.cri / n * 1e3},
+                                             {"client", a.client / n * 1e3},
+                                             {"floor", floor_total}};
+      bench::Row cpu;
+      cpu.figure = "4";
+      cpu.name = bench::Fmt("  CPU/checkpoint, conc %d: ceiling %.0f/s", c, cores / total * 1e3);
+      cpu.ours = bench::Fmt("%.2f ms (endpoint %.2f, fake-cri %.2f, client %.2f)", total,
+                            a.endpoint / n * 1e3, a.cri / n * 1e3, a.client / n * 1e3);
+      cpu.peer = bench::Fmt("%.2f ms floor", floor_total);
+      cpu.ratio = total / floor_total;
+      cpu.target = "(bound)";
+      rows.push_back(row);
+      rows.push_back(cpu);
+      continue;
+    }
     rows.push_back(row);
   }
   bench::EmitRows(rows, json);

@@ -3,16 +3,22 @@
 // ContainerStatus. Google Benchmark runs every (call, runtime) pair as
 // repetitions in random interleaved order, so both runtimes see the same noise;
 // each row is the median of the repetitions' mean call times and their spread.
-// A third "runtime", an in-process gRPC server answering each call with a
-// canned reply (the same bytes fake-cri sent), is what gRPC and protobuf alone
-// cost: the floor under any C++ CRI server.
+// A third "runtime", a gRPC server in its own process (this program, run as
+// `cri_calls --serve-floor DIR`) answering each call with a canned reply (the
+// same messages fake-cri sent), is what gRPC and protobuf alone cost: the
+// floor under any C++ CRI server built like fake-cri.
 //
 //   cri_calls --fake-cri unix:///... [--containerd unix:///... | --containerd-note WHY]
 //             [--containers 100] [--repetitions 12] [--min-time 0.3] [--json FILE]
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -24,6 +30,8 @@
 #include "benchmark/benchmark.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+
+extern char** environ;
 
 namespace {
 
@@ -102,6 +110,27 @@ void Register(const std::string& name, Target* t, Call<Req, Resp> call, Req req)
       ->Unit(benchmark::kMicrosecond);
 }
 
+constexpr const char* kCanned[] = {"version.pb", "list.pb", "status.pb"};
+
+// The floor server's process: serves the canned replies found in `dir` on
+// unix://dir/floor.sock until killed (or until its parent dies).
+int ServeFloor(const std::string& dir) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  CannedRuntime canned;
+  google::protobuf::Message* msgs[] = {&canned.version, &canned.list, &canned.status};
+  for (int i = 0; i < 3; ++i) {
+    std::ifstream in(dir + "/" + kCanned[i], std::ios::binary);
+    if (!msgs[i]->ParseFromIstream(&in)) return 1;
+  }
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("unix://" + dir + "/floor.sock", grpc::InsecureServerCredentials());
+  builder.RegisterService(&canned);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) return 1;
+  server->Wait();
+  return 0;
+}
+
 std::string Micros(const bench::Summary& s) {
   return bench::Fmt("%.0f us (%.0f-%.0f)", s.median, s.min, s.max);
 }
@@ -109,6 +138,8 @@ std::string Micros(const bench::Summary& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::DisableMutexDeadlockDetection();
+  if (argc == 3 && std::string(argv[1]) == "--serve-floor") return ServeFloor(argv[2]);
   bench::Flags flags(argc, argv);
   const std::string fake_cri = flags.Str("fake-cri");
   const std::string containerd = flags.Str("containerd");
@@ -145,35 +176,41 @@ int main(int argc, char** argv) {
   if (!add("fake-cri", fake_cri)) return 1;
   if (!containerd.empty() && !add("containerd", containerd)) return 1;
 
-  // The floor: canned replies copied from fake-cri's, served in process.
-  CannedRuntime canned;
+  // The floor: canned replies copied from fake-cri's, served by a child process.
+  char dir_template[] = "/tmp/cri-floor-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
   {
     v1::RuntimeService::Stub* s = targets[0]->stub.get();
+    CannedRuntime canned;
     grpc::ClientContext c1, c2, c3;
-    v1::ListContainersRequest lreq;
     v1::ContainerStatusRequest sreq;
     sreq.set_container_id(targets[0]->status_id);
     if (!s->Version(&c1, v1::VersionRequest(), &canned.version).ok() ||
-        !s->ListContainers(&c2, lreq, &canned.list).ok() ||
+        !s->ListContainers(&c2, v1::ListContainersRequest(), &canned.list).ok() ||
         !s->ContainerStatus(&c3, sreq, &canned.status).ok()) {
       std::cerr << "fake-cri: set-up calls failed\n";
       return 1;
     }
+    targets[0]->listed = static_cast<size_t>(canned.list.containers_size());
+    const google::protobuf::Message* msgs[] = {&canned.version, &canned.list, &canned.status};
+    for (int i = 0; i < 3; ++i) {
+      std::ofstream out(dir + "/" + kCanned[i], std::ios::binary);
+      msgs[i]->SerializeToOstream(&out);
+    }
   }
-  char dir_template[] = "/tmp/cri-floor-XXXXXX";
-  const std::string dir = mkdtemp(dir_template);
-  const std::string floor_url = "unix://" + dir + "/floor.sock";
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(floor_url, grpc::InsecureServerCredentials());
-  builder.RegisterService(&canned);
-  std::unique_ptr<grpc::Server> floor_server = builder.BuildAndStart();
-  if (!floor_server) {
-    std::cerr << "cannot serve " << floor_url << "\n";
-    return 1;
-  }
+  pid_t floor_pid = 0;
   {
-    auto channel = bench::ConnectCri(floor_url);
-    if (!channel.ok()) return 1;
+    std::string self = "/proc/self/exe", flag = "--serve-floor", arg = dir;
+    char* child_argv[] = {self.data(), flag.data(), arg.data(), nullptr};
+    if (posix_spawn(&floor_pid, "/proc/self/exe", nullptr, nullptr, child_argv, environ) != 0) {
+      std::cerr << "cannot start the floor server\n";
+      return 1;
+    }
+    auto channel = bench::ConnectCri("unix://" + dir + "/floor.sock");
+    if (!channel.ok()) {
+      std::cerr << "floor: " << channel.status() << "\n";
+      return 1;
+    }
     auto t = std::make_unique<Target>();
     t->label = "grpc-floor";
     t->stub = v1::RuntimeService::NewStub(*channel);
@@ -205,7 +242,8 @@ int main(int argc, char** argv) {
   Collector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
-  floor_server->Shutdown();
+  ::kill(floor_pid, SIGKILL);
+  ::waitpid(floor_pid, nullptr, 0);
   for (auto& t : targets) {
     if (!t->sandbox_id.empty()) bench::RemovePod(t->stub.get(), t->sandbox_id);
   }
@@ -219,7 +257,7 @@ int main(int argc, char** argv) {
     const bench::Summary floor = bench::Summarize(collector.micros[call + "/grpc-floor"]);
     bench::Row row;
     row.figure = "1";
-    row.name = call == "ListContainers" ? "CRI ListContainers (" + std::to_string(containers) + ")"
+    row.name = call == "ListContainers" ? "CRI ListContainers (" + std::to_string(targets[0]->listed) + ")"
                                         : "CRI " + call;
     row.ours = Micros(ours);
     row.target = "<= 0.75";

@@ -19,6 +19,7 @@
 #include "bench/load_runner.h"
 
 int main(int argc, char** argv) {
+  bench::DisableMutexDeadlockDetection();
   bench::Flags flags(argc, argv);
   bench::EndpointAddress address;
   const std::string cri = flags.Str("cri");

@@ -18,6 +18,7 @@
 #include "bench/checkpoint_client.h"
 
 int main(int argc, char** argv) {
+  bench::DisableMutexDeadlockDetection();
   bench::Flags flags(argc, argv);
   bench::EndpointAddress address;
   const std::string cri = flags.Str("cri");

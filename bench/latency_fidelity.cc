@@ -51,6 +51,7 @@ double Median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::DisableMutexDeadlockDetection();
   std::string pages = "sparse", json_out;
   std::vector<std::string> sizes = {"16Mi", "64Mi", "256Mi", "1Gi", "4Gi"};
   std::vector<int> concurrency = {1, 8, 32};
