@@ -4,6 +4,7 @@
 // deadline the answer is 500 DeadlineExceeded. The slow checkpoints are made
 // with fake-cri latency faults relative to D (3s in the bundled stack).
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -52,31 +53,31 @@ void DeadlineExceeded(TestContext& t) {
               "s, before the runtime request timeout " + GoDuration(e.runtime_request_timeout));
 }
 
-void ShorterValueDoesNotShorten(TestContext& t) {
+// A checkpoint of `latency` asked with ?timeout=<timeout_seconds> must succeed.
+void ExpectSlowCheckpointSucceeds(TestContext& t, nanoseconds latency, long long timeout_seconds,
+                                  const std::string& rule) {
   const EndpointTarget& e = t.endpoint();
   const ContainerRef& c = e.ContainerFor(t.id());
-  long long shorter = std::max(1LL, DSeconds(e) / 4);
-  nanoseconds latency = e.runtime_request_timeout / 2;  // > shorter, < D
   SlowCheckpoint(t, c, latency);
-  std::string query = "?timeout=" + std::to_string(shorter);
+  std::string query = "?timeout=" + std::to_string(timeout_seconds);
   HttpResult r = PostCheckpoint(t, c, query);
   t.Check(r.sent && r.status == 200,
           "POST " + c.Path() + query + " of a checkpoint taking " + GoDuration(latency) +
               " (runtime request timeout " + GoDuration(e.runtime_request_timeout) + ") answered " +
-              r.Describe() + ", want 200: a timeout below the runtime request timeout must not shorten it");
+              r.Describe() + ", want 200: " + rule);
+}
+
+void ShorterValueDoesNotShorten(TestContext& t) {
+  const EndpointTarget& e = t.endpoint();
+  // A checkpoint longer than the timeout, shorter than D.
+  ExpectSlowCheckpointSucceeds(t, e.runtime_request_timeout / 2, std::max(1LL, DSeconds(e) / 4),
+                               "a timeout below the runtime request timeout must not shorten it");
 }
 
 void LongerValueLengthens(TestContext& t) {
   const EndpointTarget& e = t.endpoint();
-  const ContainerRef& c = e.ContainerFor(t.id());
-  nanoseconds latency = e.runtime_request_timeout + seconds(2);
-  SlowCheckpoint(t, c, latency);
-  std::string query = "?timeout=" + std::to_string(DSeconds(e) + 4);
-  HttpResult r = PostCheckpoint(t, c, query);
-  t.Check(r.sent && r.status == 200,
-          "POST " + c.Path() + query + " of a checkpoint taking " + GoDuration(latency) +
-              " (runtime request timeout " + GoDuration(e.runtime_request_timeout) + ") answered " +
-              r.Describe() + ", want 200: a larger timeout must lengthen the deadline");
+  ExpectSlowCheckpointSucceeds(t, e.runtime_request_timeout + seconds(2), DSeconds(e) + 4,
+                               "a larger timeout must lengthen the deadline");
 }
 
 void LastValueWins(TestContext& t) {

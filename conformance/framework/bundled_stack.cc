@@ -185,7 +185,7 @@ void BundledStack::Describe(Target* target) const {
     e.dedicated[id] = ContainerRef{kNamespace, kPod, ContainerNameFor(id)};
   }
   target->endpoint = e;
-  target->runtime = RuntimeTarget{p.socket, "docker.io/library/busybox:latest", ""};
+  target->runtime = RuntimeTarget{p.socket, "docker.io/library/busybox:latest", "", p.dir};
   target->control = std::make_unique<FakeCriControl>(p.socket);
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "common/grpc_codes.h"
@@ -313,8 +315,11 @@ SuitePod::~SuitePod() {
 }
 
 TempDir::TempDir(TestContext& t, const std::string& prefix) {
-  std::string tmpl = "/tmp/" + prefix + ".XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) t.Fail("cannot make a temp dir in /tmp");
+  const std::string& base = t.runtime().checkpoint_dir;
+  std::string tmpl = base + "/" + prefix + ".XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    t.Fail("cannot make a temp dir in " + base + ": " + std::strerror(errno) + " (--checkpoint-dir)");
+  }
   path_ = tmpl;
 }
 

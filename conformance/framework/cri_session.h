@@ -122,12 +122,12 @@ class SuitePod {
   std::string container_id_;
 };
 
-// A fresh directory under /tmp for one test's checkpoint location, removed
-// with everything in it by the destructor.
+// A fresh directory under --checkpoint-dir (default /tmp) for one test's
+// checkpoint location, removed with everything in it by the destructor.
 class TempDir {
  public:
   // Fails the test when no directory can be made.
-  explicit TempDir(TestContext& t, const std::string& prefix);
+  TempDir(TestContext& t, const std::string& prefix);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -62,6 +62,8 @@ Runtime mode (CRI-level checks of CheckpointContainer):
   --image REF                     image for the suite's own container
                                   (docker.io/library/busybox:latest), must be present
   --runtime-handler NAME          RunPodSandbox's runtime handler ("")
+  --checkpoint-dir DIR            where checkpoint locations go (/tmp); the
+                                  runtime and the suite must both see DIR
 
 Running:
   --focus REGEX                   run the requirements whose id matches
@@ -126,7 +128,7 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
         "--denied-token-file", "--denied-client-cert", "--denied-client-key", "--denied-user",
         "--container", "--other-containers", "--not-running-container", "--gate-disabled-url",
         "--root-dir", "--runtime-request-timeout", "--max-clock-skew", "--fake-cri-control",
-        "--runtime-endpoint", "--image", "--runtime-handler", "--focus", "--skip", "--parallel",
+        "--runtime-endpoint", "--image", "--runtime-handler", "--checkpoint-dir", "--focus", "--skip", "--parallel",
         "--timeout", "--report-dir", "--fake-cri-flag", "--endpoint-flag"};
     if (std::find(std::begin(kValueFlags), std::end(kValueFlags), name) == std::end(kValueFlags)) {
       return absl::InvalidArgumentError("unknown flag " + name + " (see --help)");
@@ -224,6 +226,9 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
         rt.image = value;
       } else if (name == "--runtime-handler") {
         rt.runtime_handler = value;
+      } else if (name == "--checkpoint-dir") {
+        if (value.empty() || value[0] != '/') s = Bad(name, value, "must be an absolute path");
+        rt.checkpoint_dir = value;
       } else if (name == "--focus" || name == "--skip") {
         try {
           std::regex check(value);

@@ -77,6 +77,9 @@ struct RuntimeTarget {
   std::string endpoint;  // unix:///path.sock
   std::string image;     // what the suite's own containers run
   std::string runtime_handler;
+  // Where the checkpoint locations go: a directory both the runtime and the
+  // suite see at this path (the runtime may run in another mount namespace).
+  std::string checkpoint_dir = "/tmp";
 };
 
 struct Target {
