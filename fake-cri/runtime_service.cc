@@ -189,7 +189,7 @@ grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext* ctx,
       }
       f.label_selector = ToLabels(req->filter().label_selector());
     }
-    for (const Sandbox& s : store_->ListSandboxes(f)) {
+    store_->VisitSandboxes(f, [&](const Sandbox& s) {
       auto* item = resp->add_items();
       item->set_id(s.id);
       FillSandboxMetadata(s, item->mutable_metadata());
@@ -198,7 +198,7 @@ grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext* ctx,
       CopyMap(s.labels, item->mutable_labels());
       CopyMap(s.annotations, item->mutable_annotations());
       item->set_runtime_handler(s.runtime_handler);
-    }
+    });
     return absl::OkStatus();
   });
 }
@@ -280,7 +280,7 @@ grpc::Status RuntimeServiceImpl::ListContainers(grpc::ServerContext* ctx,
       }
       f.label_selector = ToLabels(req->filter().label_selector());
     }
-    for (const Container& c : store_->ListContainers(f)) {
+    store_->VisitContainers(f, [&](const Container& c) {
       auto* item = resp->add_containers();
       item->set_id(c.id);
       item->set_pod_sandbox_id(c.sandbox_id);
@@ -293,7 +293,7 @@ grpc::Status RuntimeServiceImpl::ListContainers(grpc::ServerContext* ctx,
       item->set_created_at(c.created_at);
       CopyMap(c.labels, item->mutable_labels());
       CopyMap(c.annotations, item->mutable_annotations());
-    }
+    });
     return absl::OkStatus();
   });
 }

@@ -83,15 +83,20 @@ absl::StatusOr<Sandbox> Store::GetSandbox(const std::string& id) const {
 }
 
 std::vector<Sandbox> Store::ListSandboxes(const SandboxFilter& filter) const {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<Sandbox> out;
+  VisitSandboxes(filter, [&](const Sandbox& s) { out.push_back(s); });
+  return out;
+}
+
+void Store::VisitSandboxes(const SandboxFilter& filter,
+                           const std::function<void(const Sandbox&)>& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, s] : sandboxes_) {
     if (!filter.id.empty() && id != filter.id) continue;
     if (filter.state && s.state != *filter.state) continue;
     if (!LabelsMatch(s.labels, filter.label_selector)) continue;
-    out.push_back(s);
+    fn(s);
   }
-  return out;
 }
 
 absl::StatusOr<std::string> Store::AddContainer(Container container) {
@@ -189,16 +194,21 @@ absl::StatusOr<Container> Store::GetContainer(const std::string& id) const {
 }
 
 std::vector<Container> Store::ListContainers(const ContainerFilter& filter) const {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<Container> out;
+  VisitContainers(filter, [&](const Container& c) { out.push_back(c); });
+  return out;
+}
+
+void Store::VisitContainers(const ContainerFilter& filter,
+                            const std::function<void(const Container&)>& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, c] : containers_) {
     if (!filter.id.empty() && id != filter.id) continue;
     if (filter.state && c.state != *filter.state) continue;
     if (!filter.sandbox_id.empty() && c.sandbox_id != filter.sandbox_id) continue;
     if (!LabelsMatch(c.labels, filter.label_selector)) continue;
-    out.push_back(c);
+    fn(c);
   }
-  return out;
 }
 
 }  // namespace fakecri

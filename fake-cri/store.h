@@ -2,6 +2,7 @@
 #define FAKE_CRI_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,10 @@ class Store {
   absl::Status RemoveSandbox(const std::string& id);
   absl::StatusOr<Sandbox> GetSandbox(const std::string& id) const;
   std::vector<Sandbox> ListSandboxes(const SandboxFilter& filter) const;
+  // Calls `fn` on each matching sandbox under the store's lock, copying nothing
+  // (List* answers are built this way). REQUIRES: fn does not call the store.
+  void VisitSandboxes(const SandboxFilter& filter,
+                      const std::function<void(const Sandbox&)>& fn) const;
 
   // Fills id and created_at. The sandbox must exist and be ready.
   absl::StatusOr<std::string> AddContainer(Container container);
@@ -88,6 +93,9 @@ class Store {
   void SetExitCode(const std::string& id, int32_t exit_code, const std::string& reason);
   absl::StatusOr<Container> GetContainer(const std::string& id) const;
   std::vector<Container> ListContainers(const ContainerFilter& filter) const;
+  // As VisitSandboxes, for containers.
+  void VisitContainers(const ContainerFilter& filter,
+                       const std::function<void(const Container&)>& fn) const;
 
  private:
   absl::Status StopContainerLocked(Container& c);
