@@ -21,17 +21,10 @@ absl::Status FromGrpc(const char* what, const grpc::Status& s) {
   return absl::UnknownError(absl::StrCat(what, ": ", s.error_message()));
 }
 
-// Our proto declares no `linux` field, so the host-network setting travels as an
-// unknown field with upstream's numbers (read from the runtime.v1 descriptor in
-// Debian's containerd binary, ci/upstream-cri/extract_cri_descriptor.py):
-// PodSandboxConfig.linux = 8, LinuxPodSandboxConfig.security_context = 2,
-// LinuxSandboxSecurityContext.namespace_options = 1, NamespaceOption.network = 1,
-// NamespaceMode NODE = 2.
+// linux.security_context.namespace_options.network = NODE: no CNI needed.
 void SetHostNetwork(v1::PodSandboxConfig* config) {
-  const std::string namespace_option = {0x08, 0x02};            // network = NODE
-  const std::string security_context = std::string{0x0a, 0x02} + namespace_option;
-  const std::string linux_config = std::string{0x12, 0x04} + security_context;
-  config->GetReflection()->MutableUnknownFields(config)->AddLengthDelimited(8, linux_config);
+  config->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
+      v1::NODE);
 }
 
 v1::PodSandboxConfig SandboxConfig(const std::string& ns, const std::string& name,
