@@ -87,4 +87,24 @@ absl::StatusOr<Node> MakeNode(runtime::v1::RuntimeService::Stub* stub, int pods,
   return node;
 }
 
+EndpointAddress EndpointAddressFromFlags(Flags& flags) {
+  EndpointAddress address;
+  address.port = static_cast<int>(flags.Int("port", 0));
+  address.ca_cert = flags.Str("ca-cert");
+  address.token = flags.Str("token");
+  return address;
+}
+
+absl::StatusOr<NodeOnCri> ConnectAndMakeNode(const std::string& cri, int pods, int per_pod,
+                                             const std::string& working_set) {
+  auto channel = ConnectCri(cri);
+  if (!channel.ok()) return channel.status();
+  NodeOnCri out;
+  out.stub = runtime::v1::RuntimeService::NewStub(*channel);
+  auto node = MakeNode(out.stub.get(), pods, per_pod, working_set);
+  if (!node.ok()) return node.status();
+  out.node = std::move(*node);
+  return out;
+}
+
 }  // namespace bench

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "bench/bench_util.h"
 #include "bench/cri_setup.h"
 #include "proto/cri_runtime_v1.grpc.pb.h"
 
@@ -29,6 +30,9 @@ struct EndpointAddress {
   std::string ca_cert;  // the endpoint's serving certificate
   std::string token;
 };
+
+// --port, --ca-cert and --token, the flags every endpoint benchmark takes.
+EndpointAddress EndpointAddressFromFlags(Flags& flags);
 
 struct CheckpointResult {
   bool ok = false;
@@ -65,6 +69,15 @@ struct Node {
 };
 absl::StatusOr<Node> MakeNode(runtime::v1::RuntimeService::Stub* stub, int pods, int per_pod,
                               const std::string& working_set);
+
+// Connects to the runtime at `cri` (unix:///...) and makes a Node on it: the
+// prologue of the endpoint benchmarks.
+struct NodeOnCri {
+  std::unique_ptr<runtime::v1::RuntimeService::Stub> stub;
+  Node node;
+};
+absl::StatusOr<NodeOnCri> ConnectAndMakeNode(const std::string& cri, int pods, int per_pod,
+                                             const std::string& working_set);
 
 }  // namespace bench
 

@@ -24,11 +24,8 @@
 int main(int argc, char** argv) {
   bench::DisableMutexDeadlockDetection();
   bench::Flags flags(argc, argv);
-  bench::EndpointAddress address;
+  const bench::EndpointAddress address = bench::EndpointAddressFromFlags(flags);
   const std::string cri = flags.Str("cri");
-  address.port = static_cast<int>(flags.Int("port", 0));
-  address.ca_cert = flags.Str("ca-cert");
-  address.token = flags.Str("token");
   const std::string dir = flags.Str("dir");
   const std::vector<int> levels = bench::IntList(flags.Str("concurrency", "1,8"));
   const double slice = flags.Double("slice", 2);
@@ -42,17 +39,12 @@ int main(int argc, char** argv) {
     std::cerr << "usage: checkpoint_rate --cri URL --port N --ca-cert F --token T --dir D\n";
     return 2;
   }
-  auto channel = bench::ConnectCri(cri);
-  if (!channel.ok()) {
-    std::cerr << channel.status() << "\n";
+  auto setup = bench::ConnectAndMakeNode(cri, pods, per_pod, "64Mi");
+  if (!setup.ok()) {
+    std::cerr << setup.status() << "\n";
     return 1;
   }
-  auto stub = runtime::v1::RuntimeService::NewStub(*channel);
-  auto node = bench::MakeNode(stub.get(), pods, per_pod, "64Mi");
-  if (!node.ok()) {
-    std::cerr << node.status() << "\n";
-    return 1;
-  }
+  bench::Node* node = &setup->node;
 
   // The floor writes files as large as the endpoint's archives.
   bench::EndpointClient probe(address);

@@ -21,11 +21,8 @@
 int main(int argc, char** argv) {
   bench::DisableMutexDeadlockDetection();
   bench::Flags flags(argc, argv);
-  bench::EndpointAddress address;
+  const bench::EndpointAddress address = bench::EndpointAddressFromFlags(flags);
   const std::string cri = flags.Str("cri");
-  address.port = static_cast<int>(flags.Int("port", 0));
-  address.ca_cert = flags.Str("ca-cert");
-  address.token = flags.Str("token");
   const int endpoint_pid = static_cast<int>(flags.Int("endpoint-pid", 0));
   const int cri_pid = static_cast<int>(flags.Int("cri-pid", 0));
   const std::vector<int> levels = bench::IntList(flags.Str("concurrency", "1,8,32,64"));
@@ -40,17 +37,12 @@ int main(int argc, char** argv) {
                  "--endpoint-pid P --cri-pid P\n";
     return 2;
   }
-  auto channel = bench::ConnectCri(cri);
-  if (!channel.ok()) {
-    std::cerr << channel.status() << "\n";
+  auto setup = bench::ConnectAndMakeNode(cri, pods, per_pod, "64Mi");
+  if (!setup.ok()) {
+    std::cerr << setup.status() << "\n";
     return 1;
   }
-  auto stub = runtime::v1::RuntimeService::NewStub(*channel);
-  auto node = bench::MakeNode(stub.get(), pods, per_pod, "64Mi");
-  if (!node.ok()) {
-    std::cerr << node.status() << "\n";
-    return 1;
-  }
+  bench::Node* node = &setup->node;
   bench::EndpointLoad load(address, &*node);
   int max_level = 1;
   for (int c : levels) max_level = std::max(max_level, c);

@@ -24,11 +24,8 @@
 int main(int argc, char** argv) {
   bench::DisableMutexDeadlockDetection();
   bench::Flags flags(argc, argv);
-  bench::EndpointAddress address;
+  const bench::EndpointAddress address = bench::EndpointAddressFromFlags(flags);
   const std::string cri = flags.Str("cri");
-  address.port = static_cast<int>(flags.Int("port", 0));
-  address.ca_cert = flags.Str("ca-cert");
-  address.token = flags.Str("token");
   const std::string dir = flags.Str("dir");
   const long requests = flags.Int("requests", 2000);
   const int pods = static_cast<int>(flags.Int("pods", 50));
@@ -39,17 +36,13 @@ int main(int argc, char** argv) {
     std::cerr << "usage: endpoint_overhead --cri URL --port N --ca-cert F --token T --dir D\n";
     return 2;
   }
-  auto channel = bench::ConnectCri(cri);
-  if (!channel.ok()) {
-    std::cerr << channel.status() << "\n";
+  auto setup = bench::ConnectAndMakeNode(cri, pods, per_pod, working_set);
+  if (!setup.ok()) {
+    std::cerr << setup.status() << "\n";
     return 1;
   }
-  auto stub = runtime::v1::RuntimeService::NewStub(*channel);
-  auto node = bench::MakeNode(stub.get(), pods, per_pod, working_set);
-  if (!node.ok()) {
-    std::cerr << node.status() << "\n";
-    return 1;
-  }
+  const std::unique_ptr<runtime::v1::RuntimeService::Stub>& stub = setup->stub;
+  bench::Node* node = &setup->node;
   bench::EndpointClient client(address);
 
   std::vector<double> via_endpoint, direct, lookups;
