@@ -23,6 +23,19 @@ absl::Status FaultyFileOps::OpenExclusive(const std::string& path, mode_t mode, 
   return s;
 }
 
+absl::Status FaultyFileOps::OpenInPlace(const std::string& path, mode_t mode, int* fd) {
+  if (auto f = Failure(Step::kOpen)) return *f;
+  return inner_->OpenInPlace(path, mode, fd);
+}
+
+absl::Status FaultyFileOps::Stat(const std::string& path, struct stat* st) {
+  return inner_->Stat(path, st);
+}
+
+absl::Status FaultyFileOps::Lstat(const std::string& path, struct stat* st) {
+  return inner_->Lstat(path, st);
+}
+
 absl::Status FaultyFileOps::Write(int fd, const char* data, size_t n) {
   if (auto f = Failure(Step::kWrite)) return *f;
   if (limit_ && written_ + n > *limit_) {

@@ -38,6 +38,9 @@ class FaultyFileOps final : public FileOps {
 
   absl::Status OpenUnnamed(const std::string& dir, mode_t mode, int* fd) override;
   absl::Status OpenExclusive(const std::string& path, mode_t mode, int* fd) override;
+  absl::Status OpenInPlace(const std::string& path, mode_t mode, int* fd) override;
+  absl::Status Stat(const std::string& path, struct stat* st) override;
+  absl::Status Lstat(const std::string& path, struct stat* st) override;
   absl::Status Write(int fd, const char* data, size_t n) override;
   absl::Status Fchmod(int fd, mode_t mode) override;
   absl::Status Fsync(int fd) override;

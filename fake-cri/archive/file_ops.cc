@@ -10,26 +10,60 @@
 #include <cerrno>
 #include <cstring>
 
+#include <optional>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace fakecri {
 
+namespace {
+constexpr char kErrnoPayload[] = "type.googleapis.com/fakecri.Errno";
+}  // namespace
+
 absl::Status ErrnoStatus(int err, const std::string& call, const std::string& path) {
   std::string msg = absl::StrCat(call, " ", path, ": ", std::strerror(err));
+  absl::Status s;
   switch (err) {
-    case EEXIST: return absl::AlreadyExistsError(msg);
-    case ENOENT: case ENOTDIR: return absl::NotFoundError(msg);
-    case ENOSPC: case EDQUOT: return absl::ResourceExhaustedError(msg);
-    case EACCES: case EPERM: return absl::PermissionDeniedError(msg);
-    default: return absl::InternalError(msg);
+    case EEXIST: s = absl::AlreadyExistsError(msg); break;
+    case ENOENT: case ENOTDIR: s = absl::NotFoundError(msg); break;
+    case ENOSPC: case EDQUOT: s = absl::ResourceExhaustedError(msg); break;
+    case EACCES: case EPERM: s = absl::PermissionDeniedError(msg); break;
+    default: s = absl::InternalError(msg); break;
   }
+  s.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(err)));
+  return s;
+}
+
+int ErrnoOf(const absl::Status& status) {
+  auto p = status.GetPayload(kErrnoPayload);
+  int err = 0;
+  if (!p || !absl::SimpleAtoi(std::string(*p), &err)) return 0;
+  return err;
+}
+
+std::string GoErrnoText(int err) {
+  // Go's syscall error table is generated from the C library's strerror with
+  // the first letter lower-cased unless the second is upper case too
+  // ("Bad" -> "bad", "STREAM" stays): golang/go src/syscall/mkerrors.sh.
+  std::string s = std::strerror(err);
+  if (s.size() >= 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'a' && s[1] <= 'z') {
+    s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  }
+  return s;
 }
 
 namespace {
 
+// C's open(2) would stop at a NUL byte and act on another path; Go refuses
+// such a path with EINVAL (syscall.ByteSliceFromString), and so do we.
+bool HasNul(const std::string& path) { return path.find('\0') != std::string::npos; }
+
 class RealOps final : public FileOps {
  public:
   absl::Status OpenUnnamed(const std::string& dir, mode_t mode, int* fd) override {
+    if (HasNul(dir)) return ErrnoStatus(EINVAL, "open", dir);
     int r = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
     if (r < 0) {
       if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
@@ -41,9 +75,27 @@ class RealOps final : public FileOps {
     return absl::OkStatus();
   }
   absl::Status OpenExclusive(const std::string& path, mode_t mode, int* fd) override {
+    if (HasNul(path)) return ErrnoStatus(EINVAL, "open", path);
     int r = ::open(path.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, mode);
     if (r < 0) return ErrnoStatus(errno, "open", path);
     *fd = r;
+    return absl::OkStatus();
+  }
+  absl::Status OpenInPlace(const std::string& path, mode_t mode, int* fd) override {
+    if (HasNul(path)) return ErrnoStatus(EINVAL, "open", path);
+    int r = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, mode);
+    if (r < 0) return ErrnoStatus(errno, "open", path);
+    *fd = r;
+    return absl::OkStatus();
+  }
+  absl::Status Stat(const std::string& path, struct stat* st) override {
+    if (HasNul(path)) return ErrnoStatus(EINVAL, "stat", path);
+    if (::stat(path.c_str(), st) != 0) return ErrnoStatus(errno, "stat", path);
+    return absl::OkStatus();
+  }
+  absl::Status Lstat(const std::string& path, struct stat* st) override {
+    if (HasNul(path)) return ErrnoStatus(EINVAL, "lstat", path);
+    if (::lstat(path.c_str(), st) != 0) return ErrnoStatus(errno, "lstat", path);
     return absl::OkStatus();
   }
   absl::Status Write(int fd, const char* data, size_t n) override {
@@ -83,6 +135,7 @@ class RealOps final : public FileOps {
     return absl::OkStatus();
   }
   absl::Status Unlink(const std::string& path) override {
+    if (HasNul(path)) return ErrnoStatus(EINVAL, "unlink", path);
     if (::unlink(path.c_str()) != 0) return ErrnoStatus(errno, "unlink", path);
     return absl::OkStatus();
   }
@@ -91,6 +144,7 @@ class RealOps final : public FileOps {
     return absl::OkStatus();
   }
   absl::Status FsyncDir(const std::string& dir) override {
+    if (HasNul(dir)) return ErrnoStatus(EINVAL, "open", dir);
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus(errno, "open", dir);
     int r = ::fsync(fd);
