@@ -80,7 +80,6 @@ int main(int argc, char** argv) {
   o.listen = "unix://" + dir + "/cri.sock";
   o.checkpoint.time_scale = time_scale;
   o.checkpoint.pages = *fakecri::ParsePagesMode(pages);
-  o.checkpoint.runtime_version = "bench";
   kit::SetLogLevel(kit::LogLevel::kWarn);
   auto server = fakecri::FakeCriServer::Start(o, &clock, fakecri::RealFileOps());
   if (!server.ok()) {

@@ -135,7 +135,8 @@ const Flavour kFlavours[] = {
     {"responses.500-unimplemented-containerd-2-without-criu", "containerd 2.0-2.3 without CRIU",
      "containerd-no-criu",
      "rpc error: code = Unknown desc = CRIU binary not found or too old (<31600). Failed to "
-     "checkpoint container \"%s\""},
+     "checkpoint container \"%s\": failed to check for criu version: exec: \"criu\": executable "
+     "file not found in $PATH"},
 };
 
 void FlavourCarriedThrough(TestContext& t, const Flavour& f) {

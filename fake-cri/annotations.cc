@@ -1,7 +1,7 @@
 #include "fake-cri/annotations.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/units.h"
+#include "fake-cri/settings.h"
 
 namespace fakecri {
 namespace {
@@ -22,23 +22,33 @@ absl::Status Bad(const char* key, const std::string& value, const absl::Status& 
 absl::Status ApplySimulationAnnotations(const Labels& sandbox_annotations, Container* c,
                                         std::vector<FaultRule>* faults) {
   const Labels& own = c->annotations;
-  if (const std::string* v = Find(own, sandbox_annotations, kWorkingSetAnnotation)) {
-    auto bytes = kit::ParseByteQuantity(*v);
-    if (!bytes.ok()) return Bad(kWorkingSetAnnotation, *v, bytes.status());
-    c->working_set_bytes = *bytes;
-  }
-  if (const std::string* v = Find(own, sandbox_annotations, kFixedCostAnnotation)) {
-    auto ns = kit::ParseDurationNanos(*v);
-    if (!ns.ok()) return Bad(kFixedCostAnnotation, *v, ns.status());
-    c->latency.fixed_cost_ns = *ns;
-  }
-  if (const std::string* v = Find(own, sandbox_annotations, kThroughputAnnotation)) {
-    auto bytes = kit::ParseByteQuantity(*v);
-    if (!bytes.ok()) return Bad(kThroughputAnnotation, *v, bytes.status());
-    if (*bytes == 0) {
-      return Bad(kThroughputAnnotation, *v, absl::InvalidArgumentError("must be more than 0"));
+  // The settings, through the one settings parser: the pod's first, then the
+  // container's own, which wins.
+  Settings s;
+  for (const Labels* source : {&sandbox_annotations, &own}) {
+    for (const auto& [key, value] : *source) {
+      const SettingInfo* info = FindSettingByAnnotation(key);
+      if (!info) continue;
+      if (absl::Status st = SetSettingFromText(*info, value, &s); !st.ok()) {
+        return Bad(key.c_str(), value, st);
+      }
     }
-    c->latency.throughput_bytes_per_second = static_cast<double>(*bytes);
+  }
+  if (s.working_set) c->working_set_bytes = *s.working_set;
+  if (s.fixed_cost_ns) c->latency.fixed_cost_ns = *s.fixed_cost_ns;
+  if (s.throughput) c->latency.throughput_bytes_per_second = *s.throughput;
+  for (const auto& [key, out] : {std::pair<const char*, std::vector<std::string>*>{
+                                     kRootfsChangesAnnotation, &c->rootfs_changes},
+                                 {kRootfsDeletionsAnnotation, &c->rootfs_deletions}}) {
+    const std::string* v = Find(own, sandbox_annotations, key);
+    if (!v) continue;
+    nlohmann::json j = nlohmann::json::parse(*v, nullptr, /*allow_exceptions=*/false);
+    bool ok = j.is_array();
+    for (size_t i = 0; ok && i < j.size(); ++i) ok = j[i].is_string();
+    if (!ok) {
+      return Bad(key, *v, absl::InvalidArgumentError("expected a JSON array of paths"));
+    }
+    *out = j.get<std::vector<std::string>>();
   }
   if (const std::string* v = Find(own, sandbox_annotations, kFaultsAnnotation)) {
     nlohmann::json j = nlohmann::json::parse(*v, nullptr, /*allow_exceptions=*/false);

@@ -18,8 +18,13 @@ inline constexpr char kWorkingSetAnnotation[] = "fake-cri.io/working-set-bytes";
 inline constexpr char kFixedCostAnnotation[] = "fake-cri.io/checkpoint-fixed-cost";
 inline constexpr char kThroughputAnnotation[] = "fake-cri.io/checkpoint-throughput";
 inline constexpr char kFaultsAnnotation[] = "fake-cri.io/faults";
+// JSON arrays of paths inside the container: files it added or changed, and
+// files it deleted (what CRI-O puts in rootfs-diff.tar and deleted.files).
+inline constexpr char kRootfsChangesAnnotation[] = "fake-cri.io/rootfs-changes";
+inline constexpr char kRootfsDeletionsAnnotation[] = "fake-cri.io/rootfs-deletions";
 
-// Reads the annotations into `c` (working set, latency override) and `faults`
+// Reads the annotations into `c` (working set, latency override, rootfs
+// changes) and `faults`
 // (rules limited to this container). INVALID_ARGUMENT names the annotation.
 // `c->working_set_bytes` is left as is when no annotation sets it.
 absl::Status ApplySimulationAnnotations(const Labels& sandbox_annotations, Container* c,

@@ -24,6 +24,13 @@ class CheckpointerTest : public ::testing::Test {
     s.uid = "uid-1";
     sandbox_id_ = *store_.AddSandbox(s);
     running_id_ = AddContainer("nginx", 64 * kMiB, /*start=*/true);
+    UseProfile("reference");
+  }
+
+  void UseProfile(const std::string& name) {
+    options_.profile = FindRuntimeProfile(name);
+    ASSERT_NE(options_.profile, nullptr) << name;
+    options_.flavor = options_.profile->layout;
     options_.latency.fixed_cost_ns = 300'000'000;
     options_.latency.throughput_bytes_per_second = 320.0 * kMiB;
   }
@@ -86,14 +93,37 @@ TEST_F(CheckpointerTest, TimeScaleShortensTheWait) {
   EXPECT_EQ(clock_.Elapsed(), std::chrono::milliseconds(50));
 }
 
-TEST_F(CheckpointerTest, ContainerOverrideAndFaultLatencyChangeTheModel) {
-  std::string id = AddContainer("big", 1024 * kMiB, true);
+TEST_F(CheckpointerTest, ContainerOverrideChangesTheModel) {
+  Container c;
+  c.sandbox_id = sandbox_id_;
+  c.name = "big";
+  c.image = "docker.io/library/nginx:1.25";
+  c.working_set_bytes = 1024 * kMiB;
+  c.latency.fixed_cost_ns = 1'000'000'000;
+  std::string id = *store_.AddContainer(c);
+  ASSERT_TRUE(store_.StartContainer(id).ok());
   CheckpointCall call = Call();
   call.container_id = id;
-  call.faults.extra_latency_ns = 2'000'000'000;
   ASSERT_TRUE(Make()->Checkpoint(call).ok());
-  // 300 ms + 1024/320 s + 2 s of injected latency.
-  EXPECT_EQ(clock_.Elapsed(), std::chrono::milliseconds(300 + 3200 + 2000));
+  // 1 s of its own fixed cost + 1024/320 s.
+  EXPECT_EQ(clock_.Elapsed(), std::chrono::milliseconds(1000 + 3200));
+}
+
+TEST_F(CheckpointerTest, HugeTimeoutNeverOverflowsIntoAnInstantDeadline) {
+  CheckpointCall call = Call();
+  call.timeout_seconds = INT64_MAX;
+  EXPECT_TRUE(Make()->Checkpoint(call).ok());
+  call = Call("b.tar");
+  call.timeout_seconds = INT64_MAX / 1'000'000'000 + 1;
+  EXPECT_TRUE(Make()->Checkpoint(call).ok());
+}
+
+TEST_F(CheckpointerTest, ReferenceRefusesALocationWithANulByte) {
+  CheckpointCall call = Call();
+  call.location = dir_.Join(std::string("a\0b.tar", 7));
+  absl::Status s = Make()->Checkpoint(call);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(dir_.Entries().empty());
 }
 
 TEST_F(CheckpointerTest, FullPagesModeStoresTheWholeWorkingSet) {
@@ -200,23 +230,6 @@ TEST_F(CheckpointerTest, ShutdownCancelsCheckpoints) {
   auto cp = Make();
   cp->Shutdown();
   EXPECT_EQ(cp->Checkpoint(Call()).code(), absl::StatusCode::kCancelled);
-  EXPECT_TRUE(dir_.Entries().empty());
-}
-
-TEST_F(CheckpointerTest, InjectedErrorIsAnsweredBeforeAnything) {
-  CheckpointCall call = Call();
-  call.faults.error = absl::UnimplementedError("method CheckpointContainer not implemented");
-  absl::Status s = Make()->Checkpoint(call);
-  EXPECT_EQ(s, *call.faults.error);
-  EXPECT_EQ(clock_.Elapsed(), Nanos(0));
-}
-
-TEST_F(CheckpointerTest, HangEndsAtTheDeadline) {
-  CheckpointCall call = Call();
-  call.timeout_seconds = 7;
-  call.faults.hang = true;
-  EXPECT_EQ(Make()->Checkpoint(call).code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_EQ(clock_.Elapsed(), std::chrono::seconds(7));
   EXPECT_TRUE(dir_.Entries().empty());
 }
 

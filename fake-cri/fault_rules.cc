@@ -5,9 +5,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc_codes.h"
 #include "fake-cri/json_fields.h"
+#include "fake-cri/profiles/runtime_profile.h"
 #include "common/units.h"
 
 namespace fakecri {
@@ -24,6 +26,7 @@ constexpr EffectName kEffectNames[] = {
     {FaultEffect::kContainerdNoCriu, "containerd-no-criu"},
     {FaultEffect::kNotFound, "not-found"},
     {FaultEffect::kNotRunning, "not-running"},
+    {FaultEffect::kCheckpointConflict, "checkpoint-conflict"},
     {FaultEffect::kError, "error"},
     {FaultEffect::kLatency, "latency"},
     {FaultEffect::kHang, "hang"},
@@ -66,6 +69,7 @@ bool IsErrorEffect(FaultEffect e) {
     case FaultEffect::kContainerdNoCriu:
     case FaultEffect::kNotFound:
     case FaultEffect::kNotRunning:
+    case FaultEffect::kCheckpointConflict:
     case FaultEffect::kError:
       return true;
     default:
@@ -210,29 +214,30 @@ absl::StatusOr<FaultRule> ParseFaultFlag(const std::string& text) {
 
 absl::Status FaultError(const FaultRule& rule, const std::string& method,
                         const std::string& container_id) {
+  // The texts are the runtime profiles' (profiles/runtime_profiles.cc, with
+  // their sources), so a fault and a profile never disagree.
+  TextArgs args;
+  args.id = container_id;
+  args.method = method;
+  args.state = "CONTAINER_EXITED";
+  auto text = [&](const char* profile, ProfileText RuntimeProfile::*field) {
+    return Render(FindRuntimeProfile(profile)->*field, args);
+  };
   switch (rule.effect) {
     case FaultEffect::kUnimplementedUnknownMethod:
-      return absl::UnimplementedError(
-          absl::StrCat("unknown method ", method, " for service runtime.v1.RuntimeService"));
+      return text("containerd-1.6.0", &RuntimeProfile::unsupported);
     case FaultEffect::kUnimplemented:
-      return absl::UnimplementedError(absl::StrCat("method ", method, " not implemented"));
+      return text("containerd-1.6.9", &RuntimeProfile::unsupported);
     case FaultEffect::kCrioNoCriu:
-      return absl::UnknownError("checkpoint/restore support not available");
+      return text("cri-o", &RuntimeProfile::no_criu);
     case FaultEffect::kContainerdNoCriu:
-      return absl::UnknownError(absl::StrCat(
-          "CRIU binary not found or too old (<31600). Failed to checkpoint container \"",
-          container_id, "\""));
+      return text("containerd-2.1", &RuntimeProfile::no_criu);
     case FaultEffect::kNotFound:
-      // CRI-O server/container_checkpoint.go wraps GetContainerFromShortID's error,
-      // whose text for an unknown id comes from containers/storage truncindex.
-      return absl::NotFoundError(absl::StrCat("could not find container \"", container_id,
-                                              "\": container with ID starting with ",
-                                              container_id, " not found: ID does not exist"));
+      return text("cri-o", &RuntimeProfile::unknown_id);
     case FaultEffect::kNotRunning:
-      // containerd returns it as a plain error: code Unknown.
-      return absl::UnknownError(absl::StrCat(
-          "container \"", container_id,
-          "\" is in CONTAINER_EXITED state. only CONTAINER_RUNNING containers can be checkpointed"));
+      return text("containerd-2.1", &RuntimeProfile::not_running);
+    case FaultEffect::kCheckpointConflict:
+      return text("containerd-2.1", &RuntimeProfile::busy);
     case FaultEffect::kError:
       return absl::Status(static_cast<absl::StatusCode>(rule.code), rule.message);
     default:
@@ -241,6 +246,12 @@ absl::Status FaultError(const FaultRule& rule, const std::string& method,
 }
 
 absl::StatusOr<std::string> FaultRules::Add(FaultRule rule) {
+  if (!methods_.empty() && !IsAny(rule.method) &&
+      std::find(methods_.begin(), methods_.end(), rule.method) == methods_.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("method \"", rule.method, "\" is not a CRI method this runtime serves (one of ",
+                     absl::StrJoin(methods_, ", "), ")"));
+  }
   if (IsArchiveEffect(rule.effect)) {
     if (!IsAny(rule.method) && rule.method != "CheckpointContainer") {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -318,13 +329,13 @@ FaultDecision FaultRules::Decide(const std::string& method, const std::string& c
     switch (r.effect) {
       case FaultEffect::kLatency: d.extra_latency_ns += r.latency_ns; break;
       case FaultEffect::kHang: d.hang = true; break;
-      case FaultEffect::kDiskFull: d.disk_full_after = r.after_bytes; break;
-      case FaultEffect::kCrash: d.crash_after = r.after_bytes; break;
-      case FaultEffect::kArchiveMode0644: d.mode_0644 = true; break;
-      case FaultEffect::kNoArchive: d.no_archive = true; break;
-      case FaultEffect::kArchiveElsewhere: d.elsewhere = true; break;
-      case FaultEffect::kNotATar: d.not_a_tar = true; break;
-      case FaultEffect::kMissingEntry: d.missing_entries.push_back(r.entry); break;
+      case FaultEffect::kDiskFull: d.archive.disk_full_after = r.after_bytes; break;
+      case FaultEffect::kCrash: d.archive.crash_after = r.after_bytes; break;
+      case FaultEffect::kArchiveMode0644: d.archive.mode_0644 = true; break;
+      case FaultEffect::kNoArchive: d.archive.no_archive = true; break;
+      case FaultEffect::kArchiveElsewhere: d.archive.elsewhere = true; break;
+      case FaultEffect::kNotATar: d.archive.not_a_tar = true; break;
+      case FaultEffect::kMissingEntry: d.archive.missing_entries.push_back(r.entry); break;
       default: break;
     }
   }

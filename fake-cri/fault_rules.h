@@ -25,6 +25,7 @@ enum class FaultEffect {
   kContainerdNoCriu,            // containerd 2.0-2.3 without CRIU
   kNotFound,                    // CRI-O's unknown-container text
   kNotRunning,                  // containerd's not-running text
+  kCheckpointConflict,          // containerd's text for two checkpoints of one container at once
   kError,                       // any code and message
   // Changes timing.
   kLatency,  // adds `latency` to the call (to the modelled time for checkpoints)
@@ -66,11 +67,9 @@ absl::StatusOr<FaultRule> ParseFaultFlag(const std::string& text);
 // "Unimplemented", "DeadlineExceeded", ... as grpc-go spells them; or a number.
 absl::StatusOr<int> ParseGrpcCode(const nlohmann::json& value);
 
-// What the rules decided for one call.
-struct FaultDecision {
-  std::optional<absl::Status> error;  // the first error effect that fired
-  int64_t extra_latency_ns = 0;
-  bool hang = false;
+// What the archive-breaking rules decided for one CheckpointContainer call: the
+// Checkpointer applies them while it writes.
+struct ArchiveFaults {
   std::optional<uint64_t> disk_full_after;
   std::optional<uint64_t> crash_after;
   bool mode_0644 = false;
@@ -78,6 +77,16 @@ struct FaultDecision {
   bool elsewhere = false;
   bool not_a_tar = false;
   std::vector<std::string> missing_entries;
+};
+
+// What the rules decided for one call. The call-level effects (error, latency,
+// hang) are applied by the CallGate for every method alike; the archive ones
+// are handed to the Checkpointer.
+struct FaultDecision {
+  std::optional<absl::Status> error;  // the first error effect that fired
+  int64_t extra_latency_ns = 0;
+  bool hang = false;
+  ArchiveFaults archive;
   int fired = 0;
 };
 
@@ -92,8 +101,13 @@ class FaultRules {
     uint64_t injected = 0;
   };
 
-  // Adds a rule; answers its id ("f1", "f2", ...). Archive effects on a method
-  // other than CheckpointContainer are rejected.
+  // `methods`: the CRI methods the runtime serves; a rule naming another method
+  // is refused (a misspelt method would otherwise never fire). Empty: any name.
+  explicit FaultRules(std::vector<std::string> methods = {}) : methods_(std::move(methods)) {}
+
+  // Adds a rule; answers its id ("f1", "f2", ...). A method the runtime does
+  // not serve, and archive effects on a method other than CheckpointContainer,
+  // are refused.
   absl::StatusOr<std::string> Add(FaultRule rule);
   // Removes one rule (id) or all (""); answers how many were removed.
   int Clear(const std::string& id);
@@ -113,14 +127,17 @@ class FaultRules {
     RuleState state;
     std::unique_ptr<std::mt19937_64> rng;
   };
+  const std::vector<std::string> methods_;
   mutable std::mutex mu_;
   std::vector<Entry> rules_;
   uint64_t next_id_ = 1;
   uint64_t injected_total_ = 0;
 };
 
-// The error an error effect answers with, texts as the real runtimes give them
-// (shared/spec/endpoint-contract.md).
+// The error an error effect answers with: the text of the runtime profile it
+// names (unimplemented-unknown-method: containerd-1.6.0, unimplemented:
+// containerd-1.6.9, crio-no-criu and not-found: cri-o, containerd-no-criu and
+// not-running: containerd-2.1).
 absl::Status FaultError(const FaultRule& rule, const std::string& method,
                         const std::string& container_id);
 

@@ -324,12 +324,14 @@ TEST(FaultError, CrioNoCriuReadsLikeCrio) {
   EXPECT_EQ(s.message(), "checkpoint/restore support not available");
 }
 
-TEST(FaultError, ContainerdNoCriuNamesTheContainer) {
+TEST(FaultError, ContainerdNoCriuNamesTheContainerAndTheCause) {
   absl::Status s = FaultError(Rule(FaultEffect::kContainerdNoCriu), "CheckpointContainer", kId);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnknown);
   EXPECT_EQ(s.message(), std::string("CRIU binary not found or too old (<31600). Failed to "
                                      "checkpoint container \"") +
-                             kId + "\"");
+                             kId +
+                             "\": failed to check for criu version: exec: \"criu\": executable "
+                             "file not found in $PATH");
 }
 
 TEST(FaultError, NotFoundReadsLikeCrioForAnUnknownContainer) {
@@ -392,8 +394,8 @@ TEST(FaultRules, AddRejectsAnArchiveEffectOnAnotherMethod) {
 TEST(FaultRules, AddPointsArchiveEffectsWithoutAMethodAtCheckpointContainer) {
   FaultRules rules;
   MustAdd(rules, Rule(FaultEffect::kNotATar));
-  EXPECT_FALSE(rules.Decide("StopContainer", kId, "web").not_a_tar);
-  EXPECT_TRUE(rules.Decide("CheckpointContainer", kId, "web").not_a_tar);
+  EXPECT_FALSE(rules.Decide("StopContainer", kId, "web").archive.not_a_tar);
+  EXPECT_TRUE(rules.Decide("CheckpointContainer", kId, "web").archive.not_a_tar);
 }
 
 TEST(FaultRules, DecidesNothingWithoutRules) {
@@ -593,10 +595,10 @@ TEST(FaultRules, DecideCollectsDiskFullAndCrashPoints) {
   MustAdd(rules, full);
   MustAdd(rules, crash);
   FaultDecision d = rules.Decide("CheckpointContainer", kId, "web");
-  ASSERT_TRUE(d.disk_full_after.has_value());
-  EXPECT_EQ(*d.disk_full_after, 4096u);
-  ASSERT_TRUE(d.crash_after.has_value());
-  EXPECT_EQ(*d.crash_after, 1u << 20);
+  ASSERT_TRUE(d.archive.disk_full_after.has_value());
+  EXPECT_EQ(*d.archive.disk_full_after, 4096u);
+  ASSERT_TRUE(d.archive.crash_after.has_value());
+  EXPECT_EQ(*d.archive.crash_after, 1u << 20);
   EXPECT_EQ(d.fired, 2);
 }
 
@@ -614,14 +616,14 @@ TEST(FaultRules, DecideCollectsArchiveFlagsAndMissingEntries) {
   MustAdd(rules, inventory);
   MustAdd(rules, Rule(FaultEffect::kHang));
   FaultDecision d = rules.Decide("CheckpointContainer", kId, "web");
-  EXPECT_TRUE(d.mode_0644);
-  EXPECT_TRUE(d.no_archive);
-  EXPECT_TRUE(d.elsewhere);
-  EXPECT_TRUE(d.not_a_tar);
+  EXPECT_TRUE(d.archive.mode_0644);
+  EXPECT_TRUE(d.archive.no_archive);
+  EXPECT_TRUE(d.archive.elsewhere);
+  EXPECT_TRUE(d.archive.not_a_tar);
   EXPECT_TRUE(d.hang);
-  EXPECT_THAT(d.missing_entries, ElementsAre("spec.dump", "checkpoint/inventory.img"));
-  EXPECT_FALSE(d.disk_full_after.has_value());
-  EXPECT_FALSE(d.crash_after.has_value());
+  EXPECT_THAT(d.archive.missing_entries, ElementsAre("spec.dump", "checkpoint/inventory.img"));
+  EXPECT_FALSE(d.archive.disk_full_after.has_value());
+  EXPECT_FALSE(d.archive.crash_after.has_value());
   EXPECT_EQ(d.fired, 7);
 }
 

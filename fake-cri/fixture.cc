@@ -49,43 +49,29 @@ absl::Status ParseStringList(JsonFields& f, const char* key, std::vector<std::st
   return absl::OkStatus();
 }
 
-absl::Status ParseLatency(JsonFields& f, const char* key, std::optional<int64_t>* fixed,
-                          std::optional<double>* throughput, std::optional<double>* jitter,
-                          std::optional<uint64_t>* seed, std::optional<int64_t>* timeout) {
-  const json* cp = f.Take(key);
-  if (!cp) return absl::OkStatus();
-  std::string path = f.PathOf(key);
-  RETURN_IF_ERROR(JsonFields::Open(*cp, path));
-  JsonFields c(*cp, path);
-  if (c.Take("fixed_cost")) {
-    int64_t ns = 0;
-    RETURN_IF_ERROR(c.GetDuration("fixed_cost", &ns));
-    *fixed = ns;
+// Namespace, pod and container names end up in paths (archive names, log
+// paths): refuse what no Kubernetes object can be named.
+absl::Status CheckName(JsonFields& f, const char* key, const std::string& name) {
+  if (name.find('\0') != std::string::npos) return f.Error(key, "contains a NUL byte");
+  if (name.find('/') != std::string::npos) return f.Error(key, "contains \"/\"");
+  if (name == "." || name == "..") return f.Error(key, absl::StrCat("\"", name, "\" is not a name"));
+  if (name.size() > 253) return f.Error(key, "is longer than 253 bytes");
+  return absl::OkStatus();
+}
+
+// The container's settings ("working_set_bytes", "checkpoint") through the
+// one settings parser, applied to `c`.
+absl::Status ParseContainerSettings(JsonFields& f, const std::string& path, Container* c) {
+  json sub = json::object();
+  for (const char* key : {"working_set_bytes", "checkpoint"}) {
+    if (const json* v = f.Take(key)) sub[key] = *v;
   }
-  if (c.Take("throughput")) {
-    uint64_t bps = 0;
-    RETURN_IF_ERROR(c.GetBytes("throughput", &bps));
-    if (bps == 0) return c.Error("throughput", "must be more than 0 bytes per second");
-    *throughput = static_cast<double>(bps);
-  }
-  if (jitter && c.Take("jitter")) {
-    double j = 0;
-    RETURN_IF_ERROR(c.GetDouble("jitter", &j));
-    if (!(j >= 0 && j < 1)) return c.Error("jitter", "must be at least 0 and less than 1");
-    *jitter = j;
-  }
-  if (seed && c.Take("seed")) {
-    int64_t s = 0;
-    RETURN_IF_ERROR(c.GetInt("seed", &s));
-    *seed = static_cast<uint64_t>(s);
-  }
-  if (timeout && c.Take("default_timeout")) {
-    int64_t ns = 0;
-    RETURN_IF_ERROR(c.GetDuration("default_timeout", &ns));
-    if (ns <= 0) return c.Error("default_timeout", "must be more than 0");
-    *timeout = ns;
-  }
-  return c.CheckNoUnknownKeys();
+  Settings s;
+  RETURN_IF_ERROR(ParseSettingsObject(sub, path, SettingScope::kContainer, {}, &s));
+  if (s.working_set) c->working_set_bytes = *s.working_set;
+  if (s.fixed_cost_ns) c->latency.fixed_cost_ns = *s.fixed_cost_ns;
+  if (s.throughput) c->latency.throughput_bytes_per_second = *s.throughput;
+  return absl::OkStatus();
 }
 
 absl::Status ParseContainer(const json& j, const std::string& path, FixtureContainer* out) {
@@ -94,6 +80,7 @@ absl::Status ParseContainer(const json& j, const std::string& path, FixtureConta
   Container& c = out->container;
   RETURN_IF_ERROR(f.GetString("name", &c.name));
   if (c.name.empty()) return f.Error("name", "missing (every container has a name)");
+  RETURN_IF_ERROR(CheckName(f, "name", c.name));
   RETURN_IF_ERROR(f.GetString("image", &c.image));
   if (c.image.empty()) return f.Error("image", "missing (every container has an image)");
   std::string state = "running";
@@ -109,17 +96,23 @@ absl::Status ParseContainer(const json& j, const std::string& path, FixtureConta
   }
   int64_t exit_code = 0;
   RETURN_IF_ERROR(f.GetInt("exit_code", &exit_code));
+  if (exit_code < INT32_MIN || exit_code > INT32_MAX) {
+    return f.Error("exit_code", "is out of range for an exit code (32 bits)");
+  }
   c.exit_code = static_cast<int32_t>(exit_code);
   int64_t attempt = 0;
   RETURN_IF_ERROR(f.GetInt("attempt", &attempt));
+  if (attempt < 0 || attempt > UINT32_MAX) {
+    return f.Error("attempt", "must be between 0 and 4294967295");
+  }
   c.attempt = static_cast<uint32_t>(attempt);
-  RETURN_IF_ERROR(f.GetBytes("working_set_bytes", &c.working_set_bytes));
+  RETURN_IF_ERROR(ParseContainerSettings(f, path, &c));
   RETURN_IF_ERROR(ParseStringList(f, "command", &c.command));
   RETURN_IF_ERROR(ParseStringList(f, "args", &c.args));
+  RETURN_IF_ERROR(ParseStringList(f, "rootfs_changes", &c.rootfs_changes));
+  RETURN_IF_ERROR(ParseStringList(f, "rootfs_deletions", &c.rootfs_deletions));
   RETURN_IF_ERROR(f.GetStringMap("labels", &c.labels));
   RETURN_IF_ERROR(f.GetStringMap("annotations", &c.annotations));
-  RETURN_IF_ERROR(ParseLatency(f, "checkpoint", &c.latency.fixed_cost_ns,
-                               &c.latency.throughput_bytes_per_second, nullptr, nullptr, nullptr));
   RETURN_IF_ERROR(ParseRuleList(f, "faults", &out->faults));
   for (size_t i = 0; i < out->faults.size(); ++i) {
     const std::string& target = out->faults[i].container;
@@ -137,8 +130,10 @@ absl::Status ParsePod(const json& j, const std::string& path, FixturePod* out) {
   Sandbox& s = out->sandbox;
   RETURN_IF_ERROR(f.GetString("namespace", &s.ns));
   if (s.ns.empty()) return f.Error("namespace", "missing (every pod has a namespace)");
+  RETURN_IF_ERROR(CheckName(f, "namespace", s.ns));
   RETURN_IF_ERROR(f.GetString("name", &s.name));
   if (s.name.empty()) return f.Error("name", "missing (every pod has a name)");
+  RETURN_IF_ERROR(CheckName(f, "name", s.name));
   RETURN_IF_ERROR(f.GetString("uid", &s.uid));
   RETURN_IF_ERROR(f.GetStringMap("labels", &s.labels));
   RETURN_IF_ERROR(f.GetStringMap("annotations", &s.annotations));
@@ -187,7 +182,8 @@ absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string&
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number JSON cannot hold (1e400).
     // nlohmann reports "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
     std::string what = e.what();
     auto pos = what.find("] ");
@@ -200,13 +196,12 @@ absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string&
   if (const json* rt = f.Take("runtime")) {
     if (auto s = JsonFields::Open(*rt, "$.runtime"); !s.ok()) return fail(s);
     JsonFields r(*rt, "$.runtime");
-    if (auto s = ParseLatency(r, "checkpoint", &fx.fixed_cost_ns, &fx.throughput_bytes_per_second,
-                              &fx.jitter, &fx.seed, &fx.default_timeout_ns);
+    if (auto s = ParseRuleList(r, "faults", &fx.faults); !s.ok()) return fail(s);
+    if (auto s = ParseSettingsObject(*rt, "$.runtime", SettingScope::kRuntime, {"faults"},
+                                     &fx.runtime);
         !s.ok()) {
       return fail(s);
     }
-    if (auto s = ParseRuleList(r, "faults", &fx.faults); !s.ok()) return fail(s);
-    if (auto s = r.CheckNoUnknownKeys(); !s.ok()) return fail(s);
   }
   if (const json* pods = f.Take("pods")) {
     if (!pods->is_array()) {

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "fake-cri/fault_rules.h"
+#include "fake-cri/settings.h"
 #include "fake-cri/store.h"
 
 namespace fakecri {
@@ -28,18 +29,15 @@ struct FixturePod {
 // A node described in JSON (format: fixtures/README.md). Runtime settings are
 // optional so that flags can take precedence over them.
 struct Fixture {
-  std::optional<int64_t> fixed_cost_ns;
-  std::optional<double> throughput_bytes_per_second;
-  std::optional<double> jitter;
-  std::optional<uint64_t> seed;
-  std::optional<int64_t> default_timeout_ns;
+  Settings runtime;  // the "runtime" section's settings
   std::vector<FaultRule> faults;
   std::vector<FixturePod> pods;
 };
 
 // Parses a fixture. Every error reads `<file>: <JSON path>: <problem>` and covers
 // unreadable files, bad JSON (with line and column), unknown keys, wrong types,
-// bad values and duplicate pod or container names.
+// bad or out-of-range values, names no Kubernetes object can have, and
+// duplicate pod or container names.
 absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string& file_name);
 absl::StatusOr<Fixture> LoadFixture(const std::string& path);
 

@@ -109,11 +109,11 @@ std::string WithPod(const std::string& pod_keys) {
 
 TEST(ParseFixture, ReadsRuntimeSettings) {
   Fixture fx = MustParse(kFullFixture);
-  EXPECT_EQ(fx.fixed_cost_ns, 250'000'000);
-  EXPECT_EQ(fx.throughput_bytes_per_second, 512.0 * 1024 * 1024);
-  EXPECT_EQ(fx.jitter, 0.1);
-  EXPECT_EQ(fx.seed, 7u);
-  EXPECT_EQ(fx.default_timeout_ns, 90'000'000'000);
+  EXPECT_EQ(fx.runtime.fixed_cost_ns, 250'000'000);
+  EXPECT_EQ(fx.runtime.throughput, 512.0 * 1024 * 1024);
+  EXPECT_EQ(fx.runtime.jitter, 0.1);
+  EXPECT_EQ(fx.runtime.seed, 7u);
+  EXPECT_EQ(fx.runtime.default_timeout_ns, 90'000'000'000);
   ASSERT_EQ(fx.faults.size(), 1u);
   EXPECT_EQ(fx.faults[0].effect, FaultEffect::kLatency);
   EXPECT_EQ(fx.faults[0].method, "CheckpointContainer");
@@ -169,8 +169,8 @@ TEST(ParseFixture, DefaultsContainersToRunningAndPodsToReady) {
   EXPECT_EQ(c.attempt, 0u);
   EXPECT_FALSE(c.latency.fixed_cost_ns.has_value());
   EXPECT_FALSE(c.latency.throughput_bytes_per_second.has_value());
-  EXPECT_FALSE(fx.fixed_cost_ns.has_value());
-  EXPECT_FALSE(fx.default_timeout_ns.has_value());
+  EXPECT_FALSE(fx.runtime.fixed_cost_ns.has_value());
+  EXPECT_FALSE(fx.runtime.default_timeout_ns.has_value());
 }
 
 TEST(ParseFixture, AcceptsAnEmptyObject) {

@@ -2,36 +2,40 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/units.h"
+#include "fake-cri/profiles/runtime_profile.h"
 
 namespace fakecri {
 
-const char* FlagsUsage() {
-  return R"(Usage: fake-cri [flags]
+std::string FlagsUsage() {
+  std::string usage = R"(Usage: fake-cri [flags]
        fake-cri ctl [--socket URL] COMMAND ...   (run `fake-cri ctl --help`)
 
 A fake container runtime that serves the Kubernetes CRI (runtime.v1) on a unix
-socket and simulates CheckpointContainer: latency, faults and real archives.
+socket and simulates CheckpointContainer as a named real runtime does: its texts,
+its write semantics, its timing (docs/runtime-profiles.md).
 
 Flags:
   --listen URL                   unix socket to serve on
                                  (default unix:///run/fake-cri/fake-cri.sock)
   --fixture FILE                 JSON node description (fixtures/README.md)
   --time-scale F                 run the latency model F times faster (default 1)
-  --checkpoint-fixed-cost D      fixed part of a checkpoint (default 300ms)
-  --checkpoint-throughput Q      working set dumped per second (default 320Mi)
-  --checkpoint-jitter F          relative spread 0 <= F < 1 (default 0)
-  --seed N                       seed for jitter (default 1)
-  --default-checkpoint-timeout D bound when a request's timeout is 0 (default 2m)
-  --default-working-set Q        working set of CRI-created containers (default 64Mi)
-  --flavor cri-o|containerd      archive layout (default cri-o)
-  --pages sparse|full            memory pages in the archive (default sparse)
-  --fault RULE                   a fault rule, key=value,... (repeatable), e.g.
+)";
+  for (const SettingInfo& s : AllSettings()) {
+    if (!*s.flag) continue;
+    std::string left = absl::StrCat("  ", s.flag, " ", s.value);
+    left = left.size() < 33 ? left + std::string(33 - left.size(), ' ')
+                            : absl::StrCat(left, "\n", std::string(33, ' '));
+    absl::StrAppend(&usage, left, s.help, "\n");
+  }
+  absl::StrAppend(&usage, R"(  --fault RULE                   a fault rule, key=value,... (repeatable), e.g.
                                  --fault effect=unimplemented,method=CheckpointContainer
   --log-level debug|info|warn|error (default info)
+  --list-profiles                the runtime profiles and what each does
   --version, --help
-Settings given as flags override the fixture's "runtime" section.
-)";
+Settings given as flags override the fixture's "runtime" section, which
+overrides the profile (default )",
+                  kDefaultRuntimeProfile, ").\n");
+  return usage;
 }
 
 absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
@@ -53,61 +57,43 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       f.version = true;
       continue;
     }
-    auto need = [&]() -> absl::Status {
-      if (has_value) return absl::OkStatus();
-      if (i + 1 >= args.size()) return absl::InvalidArgumentError(absl::StrCat(name, ": needs a value"));
-      value = args[++i];
-      return absl::OkStatus();
-    };
-    auto bad = [&](const std::string& why) {
-      return absl::InvalidArgumentError(absl::StrCat(name, " \"", value, "\": ", why));
-    };
+    if (name == "--list-profiles") {
+      f.list_profiles = true;
+      continue;
+    }
     if (name.rfind("--", 0) != 0) {
       return absl::InvalidArgumentError(absl::StrCat("unexpected argument \"", name, "\""));
     }
-    if (absl::Status s = need(); !s.ok()) return s;
-    if (name == "--listen") {
+    const SettingInfo* setting = FindSettingByFlag(name);
+    if (!setting && name != "--listen" && name != "--fixture" && name != "--time-scale" &&
+        name != "--fault" && name != "--log-level") {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", name, " (see --help)"));
+    }
+    if (!has_value) {
+      if (setting && std::string(setting->value) == "BOOL") {
+        value = "true";  // a Go bool flag alone means true
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat(name, ": needs a value"));
+      }
+    }
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(name, " \"", value, "\": ", why));
+    };
+    if (setting) {
+      if (absl::Status s = SetSettingFromText(*setting, value, &f.settings); !s.ok()) {
+        return bad(s.message());
+      }
+    } else if (name == "--listen") {
       f.listen = value;
     } else if (name == "--fixture") {
       f.fixture = value;
     } else if (name == "--time-scale") {
-      if (!absl::SimpleAtod(value, &f.time_scale) || !(f.time_scale > 0)) {
+      if (!absl::SimpleAtod(value, &f.time_scale) || !(f.time_scale > 0) ||
+          !(f.time_scale < 1e12)) {
         return bad("must be a number more than 0");
       }
-    } else if (name == "--checkpoint-fixed-cost") {
-      auto ns = kit::ParseDurationNanos(value);
-      if (!ns.ok()) return bad(std::string(ns.status().message()));
-      f.fixed_cost_ns = *ns;
-    } else if (name == "--checkpoint-throughput") {
-      auto q = kit::ParseByteQuantity(value);
-      if (!q.ok()) return bad(std::string(q.status().message()));
-      if (*q == 0) return bad("must be more than 0");
-      f.throughput = static_cast<double>(*q);
-    } else if (name == "--checkpoint-jitter") {
-      double j = 0;
-      if (!absl::SimpleAtod(value, &j) || !(j >= 0 && j < 1)) return bad("must be in [0, 1)");
-      f.jitter = j;
-    } else if (name == "--seed") {
-      uint64_t seed = 0;
-      if (!absl::SimpleAtoi(value, &seed)) return bad("must be a non-negative integer");
-      f.seed = seed;
-    } else if (name == "--default-checkpoint-timeout") {
-      auto ns = kit::ParseDurationNanos(value);
-      if (!ns.ok()) return bad(std::string(ns.status().message()));
-      if (*ns <= 0) return bad("must be more than 0");
-      f.default_timeout_ns = *ns;
-    } else if (name == "--default-working-set") {
-      auto q = kit::ParseByteQuantity(value);
-      if (!q.ok()) return bad(std::string(q.status().message()));
-      f.default_working_set = *q;
-    } else if (name == "--flavor") {
-      auto fl = ParseArchiveFlavor(value);
-      if (!fl.ok()) return bad(std::string(fl.status().message()));
-      f.flavor = *fl;
-    } else if (name == "--pages") {
-      auto p = ParsePagesMode(value);
-      if (!p.ok()) return bad(std::string(p.status().message()));
-      f.pages = *p;
     } else if (name == "--fault") {
       auto rule = ParseFaultFlag(value);
       if (!rule.ok()) return rule.status();
@@ -116,41 +102,62 @@ absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
       auto l = kit::ParseLogLevel(value);
       if (!l.ok()) return l.status();
       f.log_level = *l;
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", name, " (see --help)"));
     }
   }
   return f;
 }
 
-ServerOptions MergeOptions(const Flags& flags, const Fixture* fixture,
-                           const std::string& runtime_version) {
+absl::StatusOr<ServerOptions> MergeOptions(const Flags& flags, const Fixture* fixture) {
+  Settings s;
+  if (fixture) s.MergeFrom(fixture->runtime);
+  s.MergeFrom(flags.settings);
+  const RuntimeProfile* profile = FindRuntimeProfile(s.profile.value_or(kDefaultRuntimeProfile));
+  if (!profile) return absl::InvalidArgumentError("unknown runtime profile");  // SetSetting checks
+  if (s.criu && !*s.criu && profile->support != CheckpointSupport::kCriu) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--criu=false: runtime profile ", profile->name,
+                     " does not checkpoint through CRIU, so CRIU cannot be missing from it"));
+  }
   ServerOptions o;
   o.listen = flags.listen;
+  o.UseProfile(*profile);
   CheckpointerOptions& c = o.checkpoint;
-  auto pick = [](const auto& flag, const auto* fixture_value, auto* out) {
-    if (flag) {
-      *out = *flag;
-    } else if (fixture_value && *fixture_value) {
-      *out = **fixture_value;
-    }
-  };
-  pick(flags.fixed_cost_ns, fixture ? &fixture->fixed_cost_ns : nullptr, &c.latency.fixed_cost_ns);
-  pick(flags.throughput, fixture ? &fixture->throughput_bytes_per_second : nullptr,
-       &c.latency.throughput_bytes_per_second);
-  pick(flags.jitter, fixture ? &fixture->jitter : nullptr, &c.latency.jitter);
-  pick(flags.seed, fixture ? &fixture->seed : nullptr, &c.jitter_seed);
-  pick(flags.default_timeout_ns, fixture ? &fixture->default_timeout_ns : nullptr,
-       &c.default_timeout_ns);
+  c.criu = s.criu.value_or(true);
+  if (s.fixed_cost_ns) c.latency.fixed_cost_ns = *s.fixed_cost_ns;
+  if (s.throughput) c.latency.throughput_bytes_per_second = *s.throughput;
+  if (s.jitter) c.latency.jitter = *s.jitter;
+  if (s.seed) c.jitter_seed = *s.seed;
+  if (s.default_timeout_ns) c.default_timeout_ns = *s.default_timeout_ns;
+  c.flavor = s.layout.value_or(profile->layout);
+  c.pages = s.pages.value_or(PagesMode::kSparse);
   c.time_scale = flags.time_scale;
-  c.flavor = flags.flavor;
-  c.pages = flags.pages;
-  c.runtime_version = runtime_version;
-  o.runtime.runtime_version = runtime_version;
-  o.runtime.default_working_set_bytes = flags.default_working_set;
+  o.runtime.default_working_set_bytes = s.default_working_set.value_or(64ULL << 20);
   o.faults = flags.faults;
   o.fixture = fixture;
   return o;
+}
+
+std::string ListProfiles() {
+  std::string out;
+  for (const RuntimeProfile& p : AllRuntimeProfiles()) {
+    const char* how = "";
+    switch (p.support) {
+      case CheckpointSupport::kMethodMissing: how = "cannot checkpoint (no such method)"; break;
+      case CheckpointSupport::kNotImplemented: how = "cannot checkpoint (Unimplemented)"; break;
+      case CheckpointSupport::kCriu: how = "checkpoints through CRIU (--criu=false: cannot)"; break;
+      case CheckpointSupport::kSimulated: how = "checkpoints (simulated, beyond any runtime)"; break;
+    }
+    absl::StrAppend(&out, p.name, p.name == std::string(kDefaultRuntimeProfile) ? " (default)" : "",
+                    "\n  ", p.covers, "\n  Version: ", p.version.runtime_name, " ",
+                    p.version.runtime_version, "\n  ", how, "; archive ",
+                    p.write == ArchiveWrite::kInPlace ? "written in place" : "published atomically",
+                    ", layout ", ArchiveFlavorName(p.layout), "; request timeout ",
+                    p.honours_request_timeout ? "honoured" : "ignored", "\n  latency ",
+                    p.latency.fixed_cost_ns / 1'000'000, " ms + working set / ",
+                    static_cast<int64_t>(p.latency.throughput_bytes_per_second / (1 << 20)),
+                    " MiB/s\n");
+  }
+  return out;
 }
 
 }  // namespace fakecri

@@ -3,7 +3,6 @@
 #include <openssl/sha.h>
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/runtime_service.h"
 
 namespace fakecri {
 namespace {
@@ -74,71 +73,67 @@ const runtime::v1::Image* ImageServiceImpl::Find(const std::string& name_or_id) 
   return nullptr;
 }
 
-grpc::Status ImageServiceImpl::Faults(const char* method) {
-  counters_->CountCall(method);
-  FaultDecision d = faults_->Decide(method, "", "");
-  if (d.error) return ToGrpc(*d.error);
-  return grpc::Status::OK;
-}
-
-grpc::Status ImageServiceImpl::ListImages(grpc::ServerContext*,
+grpc::Status ImageServiceImpl::ListImages(grpc::ServerContext* ctx,
                                           const runtime::v1::ListImagesRequest* req,
                                           runtime::v1::ListImagesResponse* resp) {
-  if (auto s = Faults("ListImages"); !s.ok()) return s;
-  std::lock_guard<std::mutex> lock(mu_);
-  const std::string& want = req->filter().image().image();
-  if (!want.empty()) {
-    if (const auto* img = Find(want)) *resp->add_images() = *img;
-    return grpc::Status::OK;
-  }
-  for (const auto& [id, img] : images_) *resp->add_images() = img;
-  return grpc::Status::OK;
+  return gate_->Serve(ctx, "ListImages", "", [&](const GateCall&) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string& want = req->filter().image().image();
+    if (!want.empty()) {
+      if (const auto* img = Find(want)) *resp->add_images() = *img;
+      return absl::OkStatus();
+    }
+    for (const auto& [id, img] : images_) *resp->add_images() = img;
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status ImageServiceImpl::ImageStatus(grpc::ServerContext*,
+grpc::Status ImageServiceImpl::ImageStatus(grpc::ServerContext* ctx,
                                            const runtime::v1::ImageStatusRequest* req,
                                            runtime::v1::ImageStatusResponse* resp) {
-  if (auto s = Faults("ImageStatus"); !s.ok()) return s;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (const auto* img = Find(req->image().image())) *resp->mutable_image() = *img;
-  return grpc::Status::OK;  // absent: image unset, not an error
+  return gate_->Serve(ctx, "ImageStatus", "", [&](const GateCall&) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (const auto* img = Find(req->image().image())) *resp->mutable_image() = *img;
+    return absl::OkStatus();  // absent: image unset, not an error
+  });
 }
 
-grpc::Status ImageServiceImpl::PullImage(grpc::ServerContext*,
+grpc::Status ImageServiceImpl::PullImage(grpc::ServerContext* ctx,
                                          const runtime::v1::PullImageRequest* req,
                                          runtime::v1::PullImageResponse* resp) {
-  if (auto s = Faults("PullImage"); !s.ok()) return s;
-  if (req->image().image().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "image name is empty");
-  }
-  resp->set_image_ref(Record(req->image().image()));
-  return grpc::Status::OK;
+  return gate_->Serve(ctx, "PullImage", "", [&](const GateCall&) {
+    if (req->image().image().empty()) return absl::InvalidArgumentError("image name is empty");
+    resp->set_image_ref(Record(req->image().image()));
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status ImageServiceImpl::RemoveImage(grpc::ServerContext*,
+grpc::Status ImageServiceImpl::RemoveImage(grpc::ServerContext* ctx,
                                            const runtime::v1::RemoveImageRequest* req,
                                            runtime::v1::RemoveImageResponse*) {
-  if (auto s = Faults("RemoveImage"); !s.ok()) return s;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (const auto* img = Find(req->image().image())) images_.erase(img->id());
-  return grpc::Status::OK;
+  return gate_->Serve(ctx, "RemoveImage", "", [&](const GateCall&) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (const auto* img = Find(req->image().image())) images_.erase(img->id());
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status ImageServiceImpl::ImageFsInfo(grpc::ServerContext*,
+grpc::Status ImageServiceImpl::ImageFsInfo(grpc::ServerContext* ctx,
                                            const runtime::v1::ImageFsInfoRequest*,
                                            runtime::v1::ImageFsInfoResponse* resp) {
-  if (auto s = Faults("ImageFsInfo"); !s.ok()) return s;
-  std::lock_guard<std::mutex> lock(mu_);
-  uint64_t used = 0;
-  for (const auto& [id, img] : images_) used += img.size();
-  auto* fs = resp->add_image_filesystems();
-  fs->set_timestamp(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count());
-  fs->mutable_fs_id()->set_mountpoint("/var/lib/fake-cri/images");
-  fs->mutable_used_bytes()->set_value(used);
-  fs->mutable_inodes_used()->set_value(images_.size() * 16);
-  return grpc::Status::OK;
+  return gate_->Serve(ctx, "ImageFsInfo", "", [&](const GateCall&) {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t used = 0;
+    for (const auto& [id, img] : images_) used += img.size();
+    auto* fs = resp->add_image_filesystems();
+    fs->set_timestamp(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count());
+    fs->mutable_fs_id()->set_mountpoint("/var/lib/fake-cri/images");
+    fs->mutable_used_bytes()->set_value(used);
+    fs->mutable_inodes_used()->set_value(images_.size() * 16);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace fakecri

@@ -5,8 +5,7 @@
 #include <mutex>
 #include <string>
 
-#include "fake-cri/counters.h"
-#include "fake-cri/fault_rules.h"
+#include "fake-cri/call_gate.h"
 #include "proto/cri_runtime_v1.grpc.pb.h"
 
 namespace fakecri {
@@ -18,7 +17,7 @@ namespace fakecri {
 // Thread-safe.
 class ImageServiceImpl final : public runtime::v1::ImageService::Service {
  public:
-  ImageServiceImpl(FaultRules* faults, Counters* counters) : faults_(faults), counters_(counters) {}
+  explicit ImageServiceImpl(CallGate* gate) : gate_(gate) {}
 
   // Records `image` as present; returns its image ref ("sha256:<64 hex>").
   std::string Record(const std::string& image);
@@ -38,9 +37,7 @@ class ImageServiceImpl final : public runtime::v1::ImageService::Service {
 
  private:
   const runtime::v1::Image* Find(const std::string& name_or_id) const;  // REQUIRES: mu_ held
-  grpc::Status Faults(const char* method);
-  FaultRules* faults_;
-  Counters* counters_;
+  CallGate* gate_;
   mutable std::mutex mu_;
   std::map<std::string, runtime::v1::Image> images_;  // by id
 };

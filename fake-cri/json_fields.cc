@@ -1,5 +1,7 @@
 #include "fake-cri/json_fields.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "common/units.h"
 
@@ -24,68 +26,81 @@ const nlohmann::json* JsonFields::Take(const char* key) {
   return it == object_.end() ? nullptr : &*it;
 }
 
-absl::Status JsonFields::GetString(const char* key, std::string* out) {
-  const auto* v = Take(key);
+namespace {
+
+absl::Status Expected(const char* what, const nlohmann::json& v) {
+  return absl::InvalidArgumentError(absl::StrCat("expected ", what, ", got ", v.type_name()));
+}
+
+// Runs `parse` on the value at `key`, if any, and prefixes its error with the path.
+template <typename T, typename Parse>
+absl::Status Get(JsonFields& f, const char* key, T* out, Parse parse) {
+  const nlohmann::json* v = f.Take(key);
   if (!v) return absl::OkStatus();
-  if (!v->is_string()) return Error(key, absl::StrCat("expected a string, got ", v->type_name()));
-  *out = v->get<std::string>();
+  auto parsed = parse(*v);
+  if (!parsed.ok()) return f.Error(key, std::string(parsed.status().message()));
+  *out = *std::move(parsed);
   return absl::OkStatus();
 }
 
-absl::Status JsonFields::GetBool(const char* key, bool* out) {
-  const auto* v = Take(key);
-  if (!v) return absl::OkStatus();
-  if (!v->is_boolean()) return Error(key, absl::StrCat("expected true or false, got ", v->type_name()));
-  *out = v->get<bool>();
-  return absl::OkStatus();
+}  // namespace
+
+absl::StatusOr<std::string> JsonString(const nlohmann::json& v) {
+  if (!v.is_string()) return Expected("a string", v);
+  return v.get<std::string>();
 }
 
-absl::Status JsonFields::GetInt(const char* key, int64_t* out) {
-  const auto* v = Take(key);
-  if (!v) return absl::OkStatus();
-  if (!v->is_number_integer()) {
-    return Error(key, absl::StrCat("expected an integer, got ", v->type_name()));
+absl::StatusOr<bool> JsonBool(const nlohmann::json& v) {
+  if (!v.is_boolean()) return Expected("true or false", v);
+  return v.get<bool>();
+}
+
+absl::StatusOr<int64_t> JsonInt(const nlohmann::json& v) {
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return absl::InvalidArgumentError(absl::StrCat(v.dump(), " is too large"));
   }
-  *out = v->get<int64_t>();
-  return absl::OkStatus();
+  if (!v.is_number_integer()) return Expected("an integer", v);
+  return v.get<int64_t>();
 }
+
+absl::StatusOr<double> JsonNumber(const nlohmann::json& v) {
+  if (!v.is_number()) return Expected("a number", v);
+  const double d = v.get<double>();
+  if (!std::isfinite(d)) return absl::InvalidArgumentError("is not a finite number");
+  return d;
+}
+
+absl::StatusOr<uint64_t> JsonQuantity(const nlohmann::json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  if (v.is_string()) return kit::ParseByteQuantity(v.get<std::string>());
+  return absl::InvalidArgumentError(absl::StrCat(
+      "expected a non-negative integer or a quantity string like \"256Mi\", got ",
+      v.is_number() ? "a negative, fractional or too large number" : v.type_name()));
+}
+
+absl::StatusOr<int64_t> JsonDuration(const nlohmann::json& v) {
+  if (!v.is_string()) return Expected("a duration string like \"300ms\"", v);
+  return kit::ParseDurationNanos(v.get<std::string>());
+}
+
+absl::Status JsonFields::GetString(const char* key, std::string* out) {
+  return Get(*this, key, out, JsonString);
+}
+
+absl::Status JsonFields::GetBool(const char* key, bool* out) { return Get(*this, key, out, JsonBool); }
+
+absl::Status JsonFields::GetInt(const char* key, int64_t* out) { return Get(*this, key, out, JsonInt); }
 
 absl::Status JsonFields::GetDouble(const char* key, double* out) {
-  const auto* v = Take(key);
-  if (!v) return absl::OkStatus();
-  if (!v->is_number()) return Error(key, absl::StrCat("expected a number, got ", v->type_name()));
-  *out = v->get<double>();
-  return absl::OkStatus();
+  return Get(*this, key, out, JsonNumber);
 }
 
 absl::Status JsonFields::GetBytes(const char* key, uint64_t* out) {
-  const auto* v = Take(key);
-  if (!v) return absl::OkStatus();
-  if (v->is_number_unsigned()) {
-    *out = v->get<uint64_t>();
-    return absl::OkStatus();
-  }
-  if (v->is_string()) {
-    auto parsed = kit::ParseByteQuantity(v->get<std::string>());
-    if (!parsed.ok()) return Error(key, std::string(parsed.status().message()));
-    *out = *parsed;
-    return absl::OkStatus();
-  }
-  return Error(key, absl::StrCat("expected a non-negative integer or a quantity string like "
-                                 "\"256Mi\", got ",
-                                 v->is_number() ? "a negative or fractional number" : v->type_name()));
+  return Get(*this, key, out, JsonQuantity);
 }
 
 absl::Status JsonFields::GetDuration(const char* key, int64_t* nanos) {
-  const auto* v = Take(key);
-  if (!v) return absl::OkStatus();
-  if (!v->is_string()) {
-    return Error(key, absl::StrCat("expected a duration string like \"300ms\", got ", v->type_name()));
-  }
-  auto parsed = kit::ParseDurationNanos(v->get<std::string>());
-  if (!parsed.ok()) return Error(key, std::string(parsed.status().message()));
-  *nanos = *parsed;
-  return absl::OkStatus();
+  return Get(*this, key, nanos, JsonDuration);
 }
 
 absl::Status JsonFields::GetStringMap(const char* key, std::map<std::string, std::string>* out) {

@@ -7,9 +7,24 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 
 namespace fakecri {
+
+// The value parsers behind JsonFields' getters, for callers that hold a value
+// (the settings parser): each checks the JSON type and range and says what is
+// wrong, without a path ("expected an integer, got string").
+absl::StatusOr<std::string> JsonString(const nlohmann::json& v);
+absl::StatusOr<bool> JsonBool(const nlohmann::json& v);
+// An integer that fits int64 (a larger unsigned one is "too large", never wrapped).
+absl::StatusOr<int64_t> JsonInt(const nlohmann::json& v);
+// A finite number.
+absl::StatusOr<double> JsonNumber(const nlohmann::json& v);
+// A non-negative integer, or a quantity string ("256Mi").
+absl::StatusOr<uint64_t> JsonQuantity(const nlohmann::json& v);
+// A duration string ("300ms", "2s").
+absl::StatusOr<int64_t> JsonDuration(const nlohmann::json& v);
 
 // Strict reading of one JSON object for fixtures and fault rules: each getter
 // leaves its output untouched when the key is absent, fails with the JSON path

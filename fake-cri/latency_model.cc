@@ -15,7 +15,10 @@ int64_t ModelledCheckpointNanos(uint64_t working_set_bytes, const LatencyParams&
   double seconds = static_cast<double>(working_set_bytes) / params.throughput_bytes_per_second;
   double nanos = static_cast<double>(params.fixed_cost_ns) + seconds * 1e9;
   nanos *= 1.0 + params.jitter * u;
-  return nanos <= 0 ? 0 : static_cast<int64_t>(std::llround(nanos));
+  if (!(nanos > 0)) return 0;
+  // Saturate: a petabyte at one byte a second must not wrap into a negative time.
+  if (nanos >= 9.2e18) return INT64_MAX;
+  return static_cast<int64_t>(std::llround(nanos));
 }
 
 double JitterSource::Next() {

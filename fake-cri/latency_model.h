@@ -33,7 +33,8 @@ struct LatencyOverride {
   LatencyParams ApplyTo(LatencyParams base) const;
 };
 
-// The pure model. REQUIRES: params.throughput_bytes_per_second > 0, -1 <= u <= 1.
+// The pure model; saturates at INT64_MAX instead of overflowing.
+// REQUIRES: params.throughput_bytes_per_second > 0, -1 <= u <= 1.
 int64_t ModelledCheckpointNanos(uint64_t working_set_bytes, const LatencyParams& params,
                                 double u = 0);
 

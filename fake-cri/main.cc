@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
     std::cout << "fake-cri " << kVersion << " (CRI runtime.v1)\n";
     return 0;
   }
+  if (flags->list_profiles) {
+    std::cout << fakecri::ListProfiles();
+    return 0;
+  }
   kit::SetLogLevel(flags->log_level);
 
   std::optional<fakecri::Fixture> fixture;
@@ -59,9 +63,12 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   fakecri::RealClock clock;
-  fakecri::ServerOptions options =
-      fakecri::MergeOptions(*flags, fixture ? &*fixture : nullptr, kVersion);
-  auto server = fakecri::FakeCriServer::Start(options, &clock, fakecri::RealFileOps());
+  auto options = fakecri::MergeOptions(*flags, fixture ? &*fixture : nullptr);
+  if (!options.ok()) {
+    std::cerr << "fake-cri: " << options.status().message() << "\n";
+    return 2;
+  }
+  auto server = fakecri::FakeCriServer::Start(*options, &clock, fakecri::RealFileOps());
   if (!server.ok()) {
     std::cerr << "fake-cri: " << server.status().message() << "\n";
     return 1;
@@ -71,7 +78,9 @@ int main(int argc, char** argv) {
                    absl::StrCat("fake-cri ", kVersion, " serving runtime.v1 on ", flags->listen,
                                 " (", pods, " pods from ",
                                 flags->fixture.empty() ? "no fixture" : flags->fixture,
-                                ", time scale ", flags->time_scale, ")"));
+                                ", runtime profile ", options->checkpoint.profile->name,
+                                options->checkpoint.criu ? "" : " without CRIU", ", time scale ",
+                                flags->time_scale, ")"));
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);

@@ -8,11 +8,6 @@ namespace fakecri {
 
 namespace v1 = runtime::v1;
 
-grpc::Status ToGrpc(const absl::Status& s) {
-  if (s.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
-}
-
 namespace {
 
 Labels ToLabels(const google::protobuf::Map<std::string, std::string>& m) {
@@ -45,67 +40,31 @@ std::string PodIp(const std::string& id) {
 }  // namespace
 
 RuntimeServiceImpl::RuntimeServiceImpl(Store* store, Checkpointer* checkpointer, FaultRules* faults,
-                                       Counters* counters, Clock* clock, ImageServiceImpl* images,
+                                       CallGate* gate, Clock* clock, ImageServiceImpl* images,
                                        Options options)
     : store_(store),
       checkpointer_(checkpointer),
       faults_(faults),
-      counters_(counters),
+      gate_(gate),
       clock_(clock),
       images_(images),
       options_(std::move(options)) {}
 
-template <typename Body>
-grpc::Status RuntimeServiceImpl::Serve(grpc::ServerContext* ctx, const char* method,
-                                       const std::string& container_id, Body body) {
-  const SteadyTime start = clock_->Now();
-  counters_->CountCall(method);
-  std::string name;
-  if (!container_id.empty()) {
-    if (auto c = store_->GetContainer(container_id); c.ok()) name = c->name;
-  }
-  FaultDecision d = faults_->Decide(method, container_id, name);
-  absl::Status result;
-  if (d.fired && std::string(method) != "CheckpointContainer") {
-    // Checkpoints take their faults inside the Checkpointer; other calls here.
-    auto stop = [ctx] { return ctx->IsCancelled(); };
-    if (d.extra_latency_ns > 0) clock_->SleepUntil(start + Nanos(d.extra_latency_ns), stop);
-    if (d.hang) {
-      SteadyTime until = SteadyTime::max();
-      if (ctx->deadline() != std::chrono::system_clock::time_point::max()) {
-        until = start + (ctx->deadline() - std::chrono::system_clock::now());
-      }
-      clock_->SleepUntil(until, stop);
-      result = absl::DeadlineExceededError(absl::StrCat(method, " hung (fault hang)"));
-    } else if (d.error) {
-      result = *d.error;
-    }
-  }
-  if (result.ok()) result = body(d);
-  if (kit::LogEnabled(kit::LogLevel::kDebug)) {
-    kit::LogLine(kit::LogLevel::kDebug,
-            absl::StrCat("cri ", method, container_id.empty() ? "" : " id=", container_id,
-                         " code=", absl::StatusCodeToString(result.code()),
-                         result.ok() ? "" : absl::StrCat(" message=", result.message()),
-                         " took=", (clock_->Now() - start).count() / 1000, "us"));
-  }
-  return ToGrpc(result);
-}
-
 grpc::Status RuntimeServiceImpl::Version(grpc::ServerContext* ctx, const v1::VersionRequest*,
                                          v1::VersionResponse* resp) {
-  return Serve(ctx, "Version", "", [&](const FaultDecision&) {
-    resp->set_version("0.1.0");
-    resp->set_runtime_name("fake-cri");
-    resp->set_runtime_version(options_.runtime_version);
-    resp->set_runtime_api_version("v1");
+  return gate_->Serve(ctx, "Version", "", [&](const GateCall&) {
+    const RuntimeProfile& p = *options_.profile;
+    resp->set_version(p.version.version);
+    resp->set_runtime_name(p.version.runtime_name);
+    resp->set_runtime_version(p.version.runtime_version);
+    resp->set_runtime_api_version(p.version.runtime_api_version);
     return absl::OkStatus();
   });
 }
 
 grpc::Status RuntimeServiceImpl::Status(grpc::ServerContext* ctx, const v1::StatusRequest*,
                                         v1::StatusResponse* resp) {
-  return Serve(ctx, "Status", "", [&](const FaultDecision&) {
+  return gate_->Serve(ctx, "Status", "", [&](const GateCall&) {
     for (const char* type : {"RuntimeReady", "NetworkReady"}) {
       auto* c = resp->mutable_status()->add_conditions();
       c->set_type(type);
@@ -118,7 +77,7 @@ grpc::Status RuntimeServiceImpl::Status(grpc::ServerContext* ctx, const v1::Stat
 grpc::Status RuntimeServiceImpl::RunPodSandbox(grpc::ServerContext* ctx,
                                                const v1::RunPodSandboxRequest* req,
                                                v1::RunPodSandboxResponse* resp) {
-  return Serve(ctx, "RunPodSandbox", "", [&](const FaultDecision&) -> absl::Status {
+  return gate_->Serve(ctx, "RunPodSandbox", "", [&](const GateCall&) -> absl::Status {
     const auto& cfg = req->config();
     Sandbox s;
     s.name = cfg.metadata().name();
@@ -140,7 +99,7 @@ grpc::Status RuntimeServiceImpl::RunPodSandbox(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::StopPodSandbox(grpc::ServerContext* ctx,
                                                 const v1::StopPodSandboxRequest* req,
                                                 v1::StopPodSandboxResponse*) {
-  return Serve(ctx, "StopPodSandbox", "", [&](const FaultDecision&) {
+  return gate_->Serve(ctx, "StopPodSandbox", "", [&](const GateCall&) {
     return store_->StopSandbox(req->pod_sandbox_id());
   });
 }
@@ -148,7 +107,7 @@ grpc::Status RuntimeServiceImpl::StopPodSandbox(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::RemovePodSandbox(grpc::ServerContext* ctx,
                                                   const v1::RemovePodSandboxRequest* req,
                                                   v1::RemovePodSandboxResponse*) {
-  return Serve(ctx, "RemovePodSandbox", "", [&](const FaultDecision&) {
+  return gate_->Serve(ctx, "RemovePodSandbox", "", [&](const GateCall&) {
     for (const Container& c : store_->ListContainers({"", {}, req->pod_sandbox_id(), {}})) {
       faults_->ClearForContainer(c.id);
     }
@@ -159,7 +118,7 @@ grpc::Status RuntimeServiceImpl::RemovePodSandbox(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext* ctx,
                                                   const v1::PodSandboxStatusRequest* req,
                                                   v1::PodSandboxStatusResponse* resp) {
-  return Serve(ctx, "PodSandboxStatus", "", [&](const FaultDecision&) -> absl::Status {
+  return gate_->Serve(ctx, "PodSandboxStatus", "", [&](const GateCall&) -> absl::Status {
     auto s = store_->GetSandbox(req->pod_sandbox_id());
     if (!s.ok()) return s.status();
     auto* st = resp->mutable_status();
@@ -179,7 +138,7 @@ grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext* ctx,
                                                 const v1::ListPodSandboxRequest* req,
                                                 v1::ListPodSandboxResponse* resp) {
-  return Serve(ctx, "ListPodSandbox", "", [&](const FaultDecision&) {
+  return gate_->Serve(ctx, "ListPodSandbox", "", [&](const GateCall&) {
     SandboxFilter f;
     if (req->has_filter()) {
       f.id = req->filter().id();
@@ -206,7 +165,7 @@ grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::CreateContainer(grpc::ServerContext* ctx,
                                                  const v1::CreateContainerRequest* req,
                                                  v1::CreateContainerResponse* resp) {
-  return Serve(ctx, "CreateContainer", "", [&](const FaultDecision&) -> absl::Status {
+  return gate_->Serve(ctx, "CreateContainer", "", [&](const GateCall&) -> absl::Status {
     auto sandbox = store_->GetSandbox(req->pod_sandbox_id());
     if (!sandbox.ok()) return sandbox.status();
     const auto& cfg = req->config();
@@ -247,21 +206,21 @@ grpc::Status RuntimeServiceImpl::CreateContainer(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::StartContainer(grpc::ServerContext* ctx,
                                                 const v1::StartContainerRequest* req,
                                                 v1::StartContainerResponse*) {
-  return Serve(ctx, "StartContainer", req->container_id(),
-               [&](const FaultDecision&) { return store_->StartContainer(req->container_id()); });
+  return gate_->Serve(ctx, "StartContainer", req->container_id(),
+               [&](const GateCall&) { return store_->StartContainer(req->container_id()); });
 }
 
 grpc::Status RuntimeServiceImpl::StopContainer(grpc::ServerContext* ctx,
                                                const v1::StopContainerRequest* req,
                                                v1::StopContainerResponse*) {
-  return Serve(ctx, "StopContainer", req->container_id(),
-               [&](const FaultDecision&) { return store_->StopContainer(req->container_id()); });
+  return gate_->Serve(ctx, "StopContainer", req->container_id(),
+               [&](const GateCall&) { return store_->StopContainer(req->container_id()); });
 }
 
 grpc::Status RuntimeServiceImpl::RemoveContainer(grpc::ServerContext* ctx,
                                                  const v1::RemoveContainerRequest* req,
                                                  v1::RemoveContainerResponse*) {
-  return Serve(ctx, "RemoveContainer", req->container_id(), [&](const FaultDecision&) {
+  return gate_->Serve(ctx, "RemoveContainer", req->container_id(), [&](const GateCall&) {
     faults_->ClearForContainer(req->container_id());
     return store_->RemoveContainer(req->container_id());
   });
@@ -270,7 +229,7 @@ grpc::Status RuntimeServiceImpl::RemoveContainer(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::ListContainers(grpc::ServerContext* ctx,
                                                 const v1::ListContainersRequest* req,
                                                 v1::ListContainersResponse* resp) {
-  return Serve(ctx, "ListContainers", "", [&](const FaultDecision&) {
+  return gate_->Serve(ctx, "ListContainers", "", [&](const GateCall&) {
     ContainerFilter f;
     if (req->has_filter()) {
       f.id = req->filter().id();
@@ -301,8 +260,8 @@ grpc::Status RuntimeServiceImpl::ListContainers(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::ContainerStatus(grpc::ServerContext* ctx,
                                                  const v1::ContainerStatusRequest* req,
                                                  v1::ContainerStatusResponse* resp) {
-  return Serve(ctx, "ContainerStatus", req->container_id(),
-               [&](const FaultDecision&) -> absl::Status {
+  return gate_->Serve(ctx, "ContainerStatus", req->container_id(),
+               [&](const GateCall&) -> absl::Status {
                  auto c = store_->GetContainer(req->container_id());
                  if (!c.ok()) return c.status();
                  auto* st = resp->mutable_status();
@@ -357,8 +316,8 @@ void RuntimeServiceImpl::FillStats(const Container& c, v1::ContainerStats* out) 
 grpc::Status RuntimeServiceImpl::ContainerStats(grpc::ServerContext* ctx,
                                                 const v1::ContainerStatsRequest* req,
                                                 v1::ContainerStatsResponse* resp) {
-  return Serve(ctx, "ContainerStats", req->container_id(),
-               [&](const FaultDecision&) -> absl::Status {
+  return gate_->Serve(ctx, "ContainerStats", req->container_id(),
+               [&](const GateCall&) -> absl::Status {
                  auto c = store_->GetContainer(req->container_id());
                  if (!c.ok()) return c.status();
                  FillStats(*c, resp->mutable_stats());
@@ -369,7 +328,7 @@ grpc::Status RuntimeServiceImpl::ContainerStats(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::ListContainerStats(grpc::ServerContext* ctx,
                                                     const v1::ListContainerStatsRequest* req,
                                                     v1::ListContainerStatsResponse* resp) {
-  return Serve(ctx, "ListContainerStats", "", [&](const FaultDecision&) {
+  return gate_->Serve(ctx, "ListContainerStats", "", [&](const GateCall&) {
     ContainerFilter f;
     f.id = req->filter().id();
     f.sandbox_id = req->filter().pod_sandbox_id();
@@ -382,7 +341,7 @@ grpc::Status RuntimeServiceImpl::ListContainerStats(grpc::ServerContext* ctx,
 grpc::Status RuntimeServiceImpl::CheckpointContainer(grpc::ServerContext* ctx,
                                                      const v1::CheckpointContainerRequest* req,
                                                      v1::CheckpointContainerResponse*) {
-  return Serve(ctx, "CheckpointContainer", req->container_id(), [&](const FaultDecision& d) {
+  return gate_->Serve(ctx, "CheckpointContainer", req->container_id(), [&](const GateCall& d) {
     CheckpointCall call;
     call.container_id = req->container_id();
     call.location = req->location();
@@ -391,7 +350,8 @@ grpc::Status RuntimeServiceImpl::CheckpointContainer(grpc::ServerContext* ctx,
       call.rpc_deadline = clock_->Now() + (ctx->deadline() - std::chrono::system_clock::now());
     }
     call.cancelled = [ctx] { return ctx->IsCancelled(); };
-    call.faults = d;
+    call.received = d.received;
+    call.faults = d.archive;
     return checkpointer_->Checkpoint(call);
   });
 }

@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <string>
 
+#include "fake-cri/call_gate.h"
 #include "fake-cri/checkpointer.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/counters.h"
 #include "fake-cri/fault_rules.h"
 #include "fake-cri/image_service.h"
+#include "fake-cri/profiles/runtime_profile.h"
 #include "fake-cri/store.h"
 #include "proto/cri_runtime_v1.grpc.pb.h"
 
@@ -16,17 +18,18 @@ namespace fakecri {
 
 // The gRPC edge of runtime.v1.RuntimeService: turns requests into Store and
 // Checkpointer calls and absl::Status into grpc::Status (codes are equal). Every
-// call is counted and consults the fault rules first. Methods not declared in
+// call passes the CallGate (counted, faults applied). Methods not declared in
 // our proto reach no handler and gRPC answers UNIMPLEMENTED. Thread-safe.
 class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {
  public:
   struct Options {
-    std::string runtime_version;
+    // Whose Version answer to give. REQUIRES: not null. Default: the default profile.
+    const RuntimeProfile* profile = FindRuntimeProfile(kDefaultRuntimeProfile);
     // Working set of a CRI-created container without the annotation. Default: 64 MiB.
     uint64_t default_working_set_bytes = 64ULL << 20;
   };
   RuntimeServiceImpl(Store* store, Checkpointer* checkpointer, FaultRules* faults,
-                     Counters* counters, Clock* clock, ImageServiceImpl* images, Options options);
+                     CallGate* gate, Clock* clock, ImageServiceImpl* images, Options options);
 
   grpc::Status Version(grpc::ServerContext*, const runtime::v1::VersionRequest*,
                        runtime::v1::VersionResponse*) override;
@@ -64,23 +67,16 @@ class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {
                                    runtime::v1::CheckpointContainerResponse*) override;
 
  private:
-  // Counts the call, applies its faults (latency, hang, error) and runs `body`.
-  template <typename Body>
-  grpc::Status Serve(grpc::ServerContext* ctx, const char* method, const std::string& container_id,
-                     Body body);
   void FillStats(const Container& c, runtime::v1::ContainerStats* out);
 
   Store* store_;
   Checkpointer* checkpointer_;
   FaultRules* faults_;
-  Counters* counters_;
+  CallGate* gate_;
   Clock* clock_;
   ImageServiceImpl* images_;
   Options options_;
 };
-
-// absl and gRPC share code numbers.
-grpc::Status ToGrpc(const absl::Status& s);
 
 }  // namespace fakecri
 

@@ -68,9 +68,11 @@ absl::StatusOr<std::string> UnixSocketPath(const std::string& endpoint) {
 
 FakeCriServer::FakeCriServer(Clock* clock, FileOps* ops, const ServerOptions& options)
     : store_(clock),
+      faults_(ServedCriMethods()),
+      gate_(&faults_, &counters_, clock, &store_),
       checkpointer_(&store_, clock, ops, &counters_, options.checkpoint),
-      images_(&faults_, &counters_),
-      runtime_(&store_, &checkpointer_, &faults_, &counters_, clock, &images_, options.runtime),
+      images_(&gate_),
+      runtime_(&store_, &checkpointer_, &faults_, &gate_, clock, &images_, options.runtime),
       control_(&faults_, &counters_) {}
 
 absl::StatusOr<std::unique_ptr<FakeCriServer>> FakeCriServer::Start(const ServerOptions& options,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "fake-cri/call_gate.h"
 #include "fake-cri/checkpointer.h"
 #include "fake-cri/control_service.h"
 #include "fake-cri/counters.h"
@@ -24,6 +25,14 @@ struct ServerOptions {
   RuntimeServiceImpl::Options runtime;
   std::vector<FaultRule> faults;  // from flags
   const Fixture* fixture = nullptr;  // loaded into the store when set
+
+  // Behave as `profile`, with its latency and archive layout.
+  void UseProfile(const RuntimeProfile& profile) {
+    checkpoint.profile = &profile;
+    checkpoint.latency = profile.latency;
+    checkpoint.flavor = profile.layout;
+    runtime.profile = &profile;
+  }
 };
 
 // One fake runtime: the store, the services and the gRPC server on a unix
@@ -51,6 +60,7 @@ class FakeCriServer {
   Store store_;
   FaultRules faults_;
   Counters counters_;
+  CallGate gate_;
   Checkpointer checkpointer_;
   ImageServiceImpl images_;
   RuntimeServiceImpl runtime_;

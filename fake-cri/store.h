@@ -48,6 +48,10 @@ struct Container {
   std::string log_path;
   uint64_t working_set_bytes = 0;
   LatencyOverride latency;
+  // What the container did to its root filesystem (paths inside it): files it
+  // added or changed, and files it deleted. CRI-O archives carry
+  // rootfs-diff.tar and deleted.files only when these are not empty.
+  std::vector<std::string> rootfs_changes, rootfs_deletions;
 };
 
 struct SandboxFilter {

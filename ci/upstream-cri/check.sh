@@ -28,5 +28,6 @@ for _ in $(seq 400); do [ -S "$sock" ] && break; sleep 0.05; done
 
 "$py" "$here/upstream_cri_client.py" --socket "$sock" --descriptor "$work/upstream.pb" \
   --checkpoint-location "$work/checkpoints/upstream.tar" -q
-tar -tf "$work/checkpoints/upstream.tar" | grep -qx 'checkpoint/inventory.img'
+listing=$(tar -tf "$work/checkpoints/upstream.tar")  # not piped into grep -q: SIGPIPE under pipefail
+grep -qx 'checkpoint/inventory.img' <<<"$listing"
 echo "upstream CRI client: full lifecycle and checkpoint OK"

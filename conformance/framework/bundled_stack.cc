@@ -111,8 +111,9 @@ absl::StatusOr<std::unique_ptr<BundledStack>> BundledStack::Start(
   fake_args.insert(fake_args.end(), extra_fake_cri_flags.begin(), extra_fake_cri_flags.end());
   auto flags = fakecri::ParseFlags(fake_args);
   if (!flags.ok()) return absl::InvalidArgumentError("--fake-cri-flag: " + std::string(flags.status().message()));
-  fakecri::ServerOptions options = fakecri::MergeOptions(*flags, &*fixture, "conformance");
-  auto server = fakecri::FakeCriServer::Start(options, &p->fake_clock, fakecri::RealFileOps());
+  auto options = fakecri::MergeOptions(*flags, &*fixture);
+  if (!options.ok()) return absl::InvalidArgumentError("--fake-cri-flag: " + std::string(options.status().message()));
+  auto server = fakecri::FakeCriServer::Start(*options, &p->fake_clock, fakecri::RealFileOps());
   if (!server.ok()) return server.status();
   p->fake_cri = std::move(*server);
 

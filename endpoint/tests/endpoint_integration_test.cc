@@ -73,6 +73,8 @@ class EndpointTest : public ::testing::Test {
     fixture_ = std::move(*fixture);
     fakecri::ServerOptions o;
     o.listen = socket_;
+    // The reference runtime: a cancelled CRI call ends at once (real runtimes go on).
+    o.UseProfile(*fakecri::FindRuntimeProfile("reference"));
     o.checkpoint.latency.fixed_cost_ns = 0;
     o.checkpoint.latency.throughput_bytes_per_second = 1e12;
     o.fixture = &fixture_;

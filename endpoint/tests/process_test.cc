@@ -55,6 +55,8 @@ TEST_F(EndpointProcessTest, SigtermLetsARunningCheckpointFinishThenExitsZero) {
   ASSERT_TRUE(fixture.ok());
   fakecri::ServerOptions o;
   o.listen = "unix://" + dir_.Join("cri.sock");
+  // The reference runtime: a cancelled CRI call ends at once (real runtimes go on).
+  o.UseProfile(*fakecri::FindRuntimeProfile("reference"));
   o.checkpoint.latency.fixed_cost_ns = 0;
   o.checkpoint.latency.throughput_bytes_per_second = 100.0 * (1 << 20);  // 1.5 s
   o.fixture = &*fixture;

@@ -1,5 +1,7 @@
 #include "fake-cri/archive/layout.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <ctime>
 #include <memory>
@@ -36,6 +38,25 @@ std::vector<std::string> ProcessArgs(const Container& c) {
   return args;
 }
 
+bool IsCrio(const ArchiveSpec& s) { return s.flavor == ArchiveFlavor::kCrio; }
+
+// The files every runtime bind-mounts into a pod's container (the runtime
+// writes them per sandbox); CRI-O lists them in bind.mounts, containerd's rw
+// layer records their mount points.
+struct BindMount {
+  const char* destination;
+  const char* file;
+};
+constexpr BindMount kRuntimeBindMounts[] = {
+    {"/etc/hostname", "hostname"}, {"/etc/hosts", "hosts"}, {"/etc/resolv.conf", "resolv.conf"}};
+
+std::string BindSource(const ArchiveSpec& s, const BindMount& m) {
+  return IsCrio(s) ? absl::StrCat("/run/containers/storage/overlay-containers/", s.sandbox.id,
+                                  "/userdata/", m.file)
+                   : absl::StrCat("/run/containerd/io.containerd.grpc.v1.cri/sandboxes/",
+                                  s.sandbox.id, "/", m.file);
+}
+
 json Annotations(const ArchiveSpec& s) {
   const Container& c = s.container;
   const Sandbox& sb = s.sandbox;
@@ -45,7 +66,7 @@ json Annotations(const ArchiveSpec& s) {
   a["io.kubernetes.pod.namespace"] = sb.ns;
   a["io.kubernetes.pod.uid"] = sb.uid;
   a["io.kubernetes.container.name"] = c.name;
-  if (s.flavor == ArchiveFlavor::kCrio) {
+  if (IsCrio(s)) {
     // Keys from CRI-O's annotations; checkpointctl needs io.container.manager
     // and io.kubernetes.cri-o.Metadata (a JSON object with name and attempt).
     a["io.container.manager"] = "cri-o";
@@ -91,12 +112,19 @@ std::string SpecDump(const ArchiveSpec& s) {
   spec["root"] = {{"path", absl::StrCat("/var/lib/fake-cri/containers/", c.id, "/rootfs")},
                   {"readonly", false}};
   spec["hostname"] = s.sandbox.hostname.empty() ? s.sandbox.name : s.sandbox.hostname;
-  spec["mounts"] = json::array({
+  json mounts = json::array({
       {{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"},
        {"options", {"nosuid", "noexec", "nodev"}}},
       {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"},
        {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}},
   });
+  for (const BindMount& m : kRuntimeBindMounts) {
+    mounts.push_back({{"destination", m.destination},
+                      {"type", "bind"},
+                      {"source", BindSource(s, m)},
+                      {"options", {"rbind", "rprivate", "rw"}}});
+  }
+  spec["mounts"] = mounts;
   spec["annotations"] = Annotations(s);
   spec["linux"] = {
       {"namespaces", json::array({{{"type", "pid"}}, {{"type", "ipc"}}, {{"type", "uts"}},
@@ -112,40 +140,44 @@ std::string ConfigDump(const ArchiveSpec& s) {
   const Container& c = s.container;
   json cfg;
   cfg["id"] = c.id;
-  cfg["name"] = s.flavor == ArchiveFlavor::kCrio ? "k8s_" + FullName(s) : FullName(s);
+  cfg["name"] = IsCrio(s) ? "k8s_" + FullName(s) : FullName(s);
   cfg["rootfsImage"] = c.image;
   if (!c.image_ref.empty()) cfg["rootfsImageRef"] = c.image_ref;
   cfg["rootfsImageName"] = c.image;
-  cfg["runtime"] = s.flavor == ArchiveFlavor::kCrio ? "runc" : "io.containerd.runc.v2";
+  cfg["runtime"] = IsCrio(s) ? "runc" : "io.containerd.runc.v2";
   cfg["createdTime"] = Rfc3339Nano(c.created_at);
   cfg["checkpointedTime"] = Rfc3339Nano(s.checkpointed_at_ns);
   cfg["restoredTime"] = "0001-01-01T00:00:00Z";
   cfg["restored"] = false;
-  return s.flavor == ArchiveFlavor::kCrio ? cfg.dump(2) : cfg.dump();
+  return IsCrio(s) ? cfg.dump(2) : cfg.dump();
 }
 
-// containerd's container status file (no JSON tags: Go field names).
+// containerd's container status file (no JSON tags: Go field names), as the
+// real archive of containerd 2.1.5 holds it.
 std::string ContainerdStatusFile(const ArchiveSpec& s) {
   const Container& c = s.container;
   json st = {{"Version", "v1"},      {"Pid", 4242},           {"CreatedAt", c.created_at},
              {"StartedAt", c.started_at}, {"FinishedAt", c.finished_at}, {"ExitCode", c.exit_code},
-             {"Reason", c.reason},   {"Message", ""},         {"Resources", nullptr}};
+             {"Reason", c.reason},   {"Message", ""},         {"Resources", nullptr},
+             {"Restore", false}};
   return st.dump();
 }
 
-// CRI ContainerStatus with the protobuf json names, as containerd marshals it.
+// CRI ContainerStatus as containerd marshals it: Go's encoding/json over the
+// generated struct (snake_case, numeric state, omitempty drops zero values).
 std::string ContainerdStatusDump(const ArchiveSpec& s) {
   const Container& c = s.container;
-  json st = {{"id", c.id},
-             {"metadata", {{"name", c.name}, {"attempt", c.attempt}}},
-             {"state", static_cast<int>(c.state)},
-             {"created_at", c.created_at},
-             {"started_at", c.started_at},
-             {"image", {{"image", c.image}}},
-             {"image_ref", c.image_ref},
-             {"labels", c.labels},
-             {"annotations", c.annotations},
-             {"log_path", c.log_path}};
+  json meta = {{"name", c.name}};
+  if (c.attempt) meta["attempt"] = c.attempt;
+  json st = {{"id", c.id}, {"metadata", meta}};
+  if (c.state != ContainerState::kCreated) st["state"] = static_cast<int>(c.state);
+  if (c.created_at) st["created_at"] = c.created_at;
+  if (c.started_at) st["started_at"] = c.started_at;
+  st["image"] = {{"image", c.image}};
+  if (!c.image_ref.empty()) st["image_ref"] = c.image_ref;
+  if (!c.labels.empty()) st["labels"] = c.labels;
+  if (!c.annotations.empty()) st["annotations"] = c.annotations;
+  if (!c.log_path.empty()) st["log_path"] = c.log_path;
   return st.dump();
 }
 
@@ -172,7 +204,7 @@ CriuDumpStats Stats(const ArchiveSpec& s, const CriuProcess& p) {
 
 std::string DumpLog(const ArchiveSpec& s, const CriuProcess& p) {
   return absl::StrCat(
-      "(00.000000) Version: 3.17.1 (simulated by fake-cri ", s.runtime_version, ")\n",
+      "(00.000000) Version: 3.17.1 (simulated by fake-cri for ", s.runtime_version, ")\n",
       "(00.000010) Dumping processes (pid: 1, comm: ", p.comm, ")\n",
       "(00.000020) container ", s.container.id, " (", s.sandbox.ns, "/", s.sandbox.name, "/",
       s.container.name, ")\n", "(00.000030) working set: ", s.container.working_set_bytes,
@@ -183,14 +215,55 @@ std::string DumpLog(const ArchiveSpec& s, const CriuProcess& p) {
       "(00.000060) Dumping finished successfully\n");
 }
 
+// Adds `path` (inside the root filesystem) and its missing parent directories.
+void AddChangedFile(TarWriter* tar, std::vector<std::string>* dirs, const std::string& path,
+                    const std::string& content, uint32_t mode) {
+  std::string rel = path;
+  while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
+  for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
+    std::string dir = rel.substr(0, slash);
+    if (std::find(dirs->begin(), dirs->end(), dir) == dirs->end()) {
+      dirs->push_back(dir);
+      (void)tar->AddDirectory(dir, 0755);
+    }
+  }
+  (void)tar->AddFile(rel, content, mode);
+}
+
+// The container's rw layer diff. containerd's holds the runtime's bind-mount
+// points (empty files, as in the real archive) and the container's changes;
+// CRI-O drops bind-mount destinations from its diff.
 std::string RootfsDiffTar(const ArchiveSpec& s) {
   StringSink sink;
-  TarWriter tar(&sink, s.checkpointed_at_ns / 1'000'000'000);
-  (void)tar.AddDirectory("tmp");
-  (void)tar.AddFile("tmp/app-state",
-                    absl::StrCat("state of ", s.container.name, " written before the checkpoint\n"));
+  TarWriter tar(&sink, s.checkpointed_at_ns / 1'000'000'000, LayoutTarStyle(s.flavor));
+  std::vector<std::string> dirs;
+  if (!IsCrio(s)) {
+    for (const BindMount& m : kRuntimeBindMounts) AddChangedFile(&tar, &dirs, m.destination, "", 0755);
+  }
+  for (const std::string& path : s.container.rootfs_changes) {
+    AddChangedFile(&tar, &dirs, path,
+                   absl::StrCat("written by ", s.container.name, " before the checkpoint\n"), 0644);
+  }
   (void)tar.Finish();
   return sink.str();
+}
+
+// gzip as Go's compress/gzip writes it (no name, mtime 0, OS byte 255).
+std::string Gzip(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  gz_header header{};
+  header.os = 255;
+  deflateSetHeader(&z, &header);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
 }
 
 std::string ContainerLog(const ArchiveSpec& s) {
@@ -198,6 +271,17 @@ std::string ContainerLog(const ArchiveSpec& s) {
   return absl::StrCat(Rfc3339Nano(c.started_at ? c.started_at : c.created_at), " stdout F ",
                       c.name, " started\n", Rfc3339Nano(s.checkpointed_at_ns), " stdout F ",
                       c.name, " still running at checkpoint\n");
+}
+
+std::string BindMountsJson(const ArchiveSpec& s) {
+  json list = json::array();
+  for (const BindMount& m : kRuntimeBindMounts) {
+    list.push_back({{"source", BindSource(s, m)},
+                    {"destination", m.destination},
+                    {"file_type", "file"},
+                    {"permissions", 0644}});
+  }
+  return list.dump();
 }
 
 absl::Status WritePages(const CriuProcess& p, ByteSink* sink,
@@ -213,13 +297,100 @@ absl::Status WritePages(const CriuProcess& p, ByteSink* sink,
   return absl::OkStatus();
 }
 
+// One member of an archive: a directory, a file made in memory, or the pages
+// image, which is streamed.
+struct Member {
+  std::string name;
+  uint32_t mode;
+  enum Kind { kDir, kFile, kPages } kind;
+  std::function<std::string()> content;  // kFile
+};
+
+// The members of a layout, in the order its runtime writes them. Each line says
+// when the runtime writes the member and with which mode, as the real archives
+// of containerd 2.1.5 and podman (runc + CRIU, the export CRI-O shares) show and
+// the sources say: crio internal/lib/checkpoint.go@v1.34.0 exportCheckpoint
+// (include list order, then the storage archive's directory walk), ctrd F2@v2.1.5
+// CheckpointContainer (archive.Diff: one walk, byte order).
+std::vector<Member> Members(const ArchiveSpec& s, const CriuProcess& proc) {
+  const Container& c = s.container;
+  std::vector<Member> images = {
+      {"checkpoint/core-1.img", 0644, Member::kFile, [&] { return CriuCoreImage(proc); }},
+      {"checkpoint/descriptors.json", 0644, Member::kFile,
+       [] { return std::string("[\"/dev/null\",\"pipe:[4242001]\",\"pipe:[4242002]\"]"); }},
+      {"checkpoint/fdinfo-1.img", 0644, Member::kFile, [] { return CriuFdinfoImage(); }},
+      {"checkpoint/files.img", 0644, Member::kFile, [&] { return CriuFilesImage(proc); }},
+      {"checkpoint/fs-1.img", 0644, Member::kFile, [] { return CriuFsImage(); }},
+      {"checkpoint/ids-1.img", 0644, Member::kFile, [] { return CriuIdsImage(); }},
+      {"checkpoint/inventory.img", 0644, Member::kFile, [] { return CriuInventoryImage(); }},
+      {"checkpoint/mm-1.img", 0644, Member::kFile, [&] { return CriuMmImage(proc); }},
+      {"checkpoint/pagemap-1.img", 0644, Member::kFile, [&] { return CriuPagemapImage(proc); }},
+      {"checkpoint/pages-1.img", 0644, Member::kPages, {}},
+      {"checkpoint/pstree.img", 0644, Member::kFile, [] { return CriuPstreeImage(); }},
+  };
+  std::vector<Member> out;
+  auto add = [&](std::string name, uint32_t mode, std::function<std::string()> content) {
+    out.push_back({std::move(name), mode, Member::kFile, std::move(content)});
+  };
+  auto add_checkpoint_dir = [&](uint32_t dir_mode) {
+    out.push_back({"checkpoint", dir_mode, Member::kDir, {}});
+    out.insert(out.end(), images.begin(), images.end());
+  };
+  if (IsCrio(s)) {
+    // CRIU writes stats-dump and dump.log (0644); runc makes the image
+    // directory 0600 (runc checkpoint.go, and the podman archive).
+    add("stats-dump", 0644, [&] { return CriuStatsDumpImage(Stats(s, proc)); });
+    add("dump.log", 0644, [&] { return DumpLog(s, proc); });
+    add_checkpoint_dir(0600);
+    add("config.dump", 0600, [&] { return ConfigDump(s); });
+    add("spec.dump", 0600, [&] { return SpecDump(s); });
+    add("bind.mounts", 0600, [&] { return BindMountsJson(s); });
+    if (!c.rootfs_changes.empty()) add("rootfs-diff.tar", 0644, [&] { return RootfsDiffTar(s); });
+    if (!c.rootfs_deletions.empty()) {
+      add("deleted.files", 0600, [&] { return json(c.rootfs_deletions).dump(); });
+    }
+    // CRI-O stores the log under the annotation key's name.
+    if (!c.log_path.empty()) add("io.kubernetes.cri-o.LogPath", 0644, [&] { return ContainerLog(s); });
+    return out;
+  }
+  // containerd: byte order; the CRIU images, spec.dump and the layer are
+  // os.Create'd (0644), the rest 0600, the image directory 0700.
+  add_checkpoint_dir(0700);
+  add("config.dump", 0600, [&] { return ConfigDump(s); });
+  const bool v21 = s.flavor == ArchiveFlavor::kContainerd;
+  if (v21 && !c.log_path.empty()) add("container.log", 0600, [&] { return ContainerLog(s); });
+  if (v21) add("dump.log", 0600, [&] { return DumpLog(s, proc); });
+  add("rootfs-diff.tar", 0644, [&] { return Gzip(RootfsDiffTar(s)); });
+  add("spec.dump", 0644, [&] { return SpecDump(s); });
+  if (v21) {
+    add("stats-dump", 0600, [&] { return CriuStatsDumpImage(Stats(s, proc)); });
+    add("status", 0600, [&] { return ContainerdStatusFile(s); });
+    add("status.dump", 0600, [&] { return ContainerdStatusDump(s); });
+  }
+  return out;
+}
+
 }  // namespace
 
+TarStyle LayoutTarStyle(ArchiveFlavor flavor) {
+  return flavor == ArchiveFlavor::kCrio ? TarStyle{true, "root"} : TarStyle{false, ""};
+}
+
 absl::StatusOr<ArchiveFlavor> ParseArchiveFlavor(const std::string& text) {
-  if (text == "cri-o") return ArchiveFlavor::kCrio;
-  if (text == "containerd") return ArchiveFlavor::kContainerd;
-  return absl::InvalidArgumentError(
-      absl::StrCat("archive flavor \"", text, "\" is not one of cri-o, containerd"));
+  for (ArchiveFlavor f : {ArchiveFlavor::kCrio, ArchiveFlavor::kContainerd, ArchiveFlavor::kContainerd20}) {
+    if (text == ArchiveFlavorName(f)) return f;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "archive layout \"", text, "\" is not one of cri-o, containerd, containerd-2.0"));
+}
+
+const char* ArchiveFlavorName(ArchiveFlavor flavor) {
+  switch (flavor) {
+    case ArchiveFlavor::kCrio: return "cri-o";
+    case ArchiveFlavor::kContainerd: return "containerd";
+    case ArchiveFlavor::kContainerd20: return "containerd-2.0";
+  }
+  return "?";
 }
 
 absl::StatusOr<PagesMode> ParsePagesMode(const std::string& text) {
@@ -257,57 +428,25 @@ absl::Status WriteCheckpointArchive(const ArchiveSpec& s, ByteSink* sink,
                            ? proc.heap_pages
                            : std::min<uint64_t>(proc.heap_pages, kSparseSamplePages);
 
-  TarWriter tar(sink, s.checkpointed_at_ns / 1'000'000'000);
-  auto add = [&](const std::string& name, const std::string& content,
-                 uint32_t mode = 0600) -> absl::Status {
-    if (s.omit.count(name)) return absl::OkStatus();
+  TarWriter tar(sink, s.checkpointed_at_ns / 1'000'000'000, LayoutTarStyle(s.flavor));
+  for (const Member& m : Members(s, proc)) {
+    if (s.omit.count(m.name)) continue;
     if (absl::Status c = check(); !c.ok()) return c;
-    return tar.AddFile(name, content, mode);
-  };
-  const bool crio = s.flavor == ArchiveFlavor::kCrio;
-  std::vector<std::pair<std::string, std::string>> front;
-  if (!crio) front.push_back({"status", ContainerdStatusFile(s)});
-  front.push_back({"config.dump", ConfigDump(s)});
-  front.push_back({"spec.dump", SpecDump(s)});
-  if (!crio) front.push_back({"status.dump", ContainerdStatusDump(s)});
-  front.push_back({"stats-dump", CriuStatsDumpImage(Stats(s, proc))});
-  front.push_back({"dump.log", DumpLog(s, proc)});
-  for (const auto& [name, content] : front) {
-    if (absl::Status st = add(name, content); !st.ok()) return st;
-  }
-
-  // checkpointctl needs the directory entry itself, not just files below it.
-  if (absl::Status st = tar.AddDirectory("checkpoint", 0700); !st.ok()) return st;
-  const std::pair<const char*, std::string> images[] = {
-      {"checkpoint/inventory.img", CriuInventoryImage()},
-      {"checkpoint/pstree.img", CriuPstreeImage()},
-      {"checkpoint/core-1.img", CriuCoreImage(proc)},
-      {"checkpoint/ids-1.img", CriuIdsImage()},
-      {"checkpoint/fs-1.img", CriuFsImage()},
-      {"checkpoint/files.img", CriuFilesImage(proc)},
-      {"checkpoint/fdinfo-1.img", CriuFdinfoImage()},
-      {"checkpoint/mm-1.img", CriuMmImage(proc)},
-      {"checkpoint/pagemap-1.img", CriuPagemapImage(proc)},
-  };
-  for (const auto& [name, content] : images) {
-    if (absl::Status st = add(name, content); !st.ok()) return st;
-  }
-  if (absl::Status st = check(); !st.ok()) return st;
-  if (absl::Status st = tar.AddStreamedFile(
-          "checkpoint/pages-1.img", proc.present_pages * kPageSize, 0600,
-          [&](ByteSink* body) { return WritePages(proc, body, check); });
-      !st.ok()) {
-    return st;
-  }
-
-  if (absl::Status st = add("rootfs-diff.tar", RootfsDiffTar(s)); !st.ok()) return st;
-  if (crio) {
-    if (absl::Status st = add("deleted.files", "[\"/tmp/removed-by-app\"]"); !st.ok()) return st;
-  }
-  // CRI-O stores the log under the annotation key's name; containerd as container.log.
-  if (absl::Status st = add(crio ? "io.kubernetes.cri-o.LogPath" : "container.log", ContainerLog(s));
-      !st.ok()) {
-    return st;
+    absl::Status st;
+    switch (m.kind) {
+      case Member::kDir:
+        // checkpointctl needs the directory entry itself, not just files below it.
+        st = tar.AddDirectory(m.name, m.mode);
+        break;
+      case Member::kFile:
+        st = tar.AddFile(m.name, m.content(), m.mode);
+        break;
+      case Member::kPages:
+        st = tar.AddStreamedFile(m.name, proc.present_pages * kPageSize, m.mode,
+                                 [&](ByteSink* body) { return WritePages(proc, body, check); });
+        break;
+    }
+    if (!st.ok()) return st;
   }
   return tar.Finish();
 }

@@ -9,13 +9,18 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "fake-cri/archive/byte_sink.h"
+#include "fake-cri/archive/tar_writer.h"
 #include "fake-cri/store.h"
 
 namespace fakecri {
 
-// Whose archive layout to imitate (shared/spec/checkpoint-archive.md).
-enum class ArchiveFlavor { kCrio, kContainerd };
-absl::StatusOr<ArchiveFlavor> ParseArchiveFlavor(const std::string& text);  // cri-o, containerd
+// Whose archive layout to imitate (docs/archive.md): CRI-O's, containerd
+// 2.1's and later, or containerd 2.0's (no status, status.dump, container.log,
+// stats-dump, dump.log).
+enum class ArchiveFlavor { kCrio, kContainerd, kContainerd20 };
+// cri-o, containerd, containerd-2.0
+absl::StatusOr<ArchiveFlavor> ParseArchiveFlavor(const std::string& text);
+const char* ArchiveFlavorName(ArchiveFlavor flavor);
 
 // How much memory goes into checkpoint/pages-1.img.
 //   kSparse: the first kSparseSamplePages pages of the working set; the full size
@@ -33,7 +38,7 @@ struct ArchiveSpec {
   int64_t checkpointed_at_ns = 0;
   int64_t fixed_cost_ns = 0;  // modelled time split, for stats-dump
   int64_t modelled_ns = 0;
-  ArchiveFlavor flavor = ArchiveFlavor::kCrio;
+  ArchiveFlavor flavor = ArchiveFlavor::kContainerd;
   PagesMode pages = PagesMode::kSparse;
   std::set<std::string> omit;  // entries to leave out (the missing-entry fault)
 };
@@ -44,6 +49,9 @@ struct ArchiveSpec {
 // whatever the working set.
 absl::Status WriteCheckpointArchive(const ArchiveSpec& spec, ByteSink* sink,
                                     const std::function<absl::Status()>& check);
+
+// The tar header style of a layout's runtime.
+TarStyle LayoutTarStyle(ArchiveFlavor flavor);
 
 // "2024-10-15T03:18:00.123456789Z", as Go's time.Time marshals to JSON.
 std::string Rfc3339Nano(int64_t ns);

@@ -50,7 +50,9 @@ absl::Status TarWriter::WriteHeader(const std::string& name, char type, uint64_t
     base = base.substr(cut + 1);
   }
   std::memcpy(h, base.data(), base.size());
-  PutOctal(h + 100, 8, mode);
+  uint32_t type_bits = 0;
+  if (style_.type_bits_in_mode) type_bits = type == '5' ? 040000 : 0100000;
+  PutOctal(h + 100, 8, mode | type_bits);
   PutOctal(h + 108, 8, 0);  // uid
   PutOctal(h + 116, 8, 0);  // gid
   if (size < (1ULL << 33)) {
@@ -68,8 +70,11 @@ absl::Status TarWriter::WriteHeader(const std::string& name, char type, uint64_t
   h[156] = type;
   std::memcpy(h + 257, "ustar", 6);  // magic "ustar\0"
   std::memcpy(h + 263, "00", 2);
-  std::memcpy(h + 265, "root", 4);
-  std::memcpy(h + 297, "root", 4);
+  const size_t owner_len = std::strlen(style_.owner_name);
+  if (owner_len < 32) {
+    std::memcpy(h + 265, style_.owner_name, owner_len);
+    std::memcpy(h + 297, style_.owner_name, owner_len);
+  }
   if (!prefix.empty()) std::memcpy(h + 345, prefix.data(), prefix.size());
   unsigned sum = 0;
   for (unsigned char c : std::string(h, kBlock)) sum += c;

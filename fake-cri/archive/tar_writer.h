@@ -10,14 +10,27 @@
 
 namespace fakecri {
 
+// How the header fields of a runtime's tar writer look. Both real layouts
+// are Go archive/tar output, but containerd writes headers from scratch (mode
+// field holds the permission bits only, empty owner names) while CRI-O's
+// containers/storage archive package adds the file type bits to the mode
+// (0100644, 0040755) and names the owner (root/root), as the real archives in
+// docs/archive.md show.
+struct TarStyle {
+  bool type_bits_in_mode = false;
+  const char* owner_name = "root";
+};
+
 // Streams a plain POSIX ustar archive into a sink, one entry at a time; it never
 // holds an entry's body in memory. Sizes of 8 GiB and more use the GNU base-256
 // size field, which GNU tar, libarchive and Go's archive/tar all read. Names
-// longer than 100 bytes use the ustar prefix field. Entries are owned by root.
+// longer than 100 bytes use the ustar prefix field. Entries are owned by uid and
+// gid 0. Finish() writes the two zero blocks and no record padding, as Go does.
 // Not thread-safe.
 class TarWriter {
  public:
-  TarWriter(ByteSink* sink, int64_t mtime_seconds) : sink_(sink), mtime_(mtime_seconds) {}
+  TarWriter(ByteSink* sink, int64_t mtime_seconds, TarStyle style = {})
+      : sink_(sink), mtime_(mtime_seconds), style_(style) {}
 
   absl::Status AddDirectory(const std::string& name, uint32_t mode = 0755);
   absl::Status AddFile(const std::string& name, const std::string& content, uint32_t mode = 0644);
@@ -33,6 +46,7 @@ class TarWriter {
   absl::Status Pad(uint64_t size);
   ByteSink* sink_;
   int64_t mtime_;
+  TarStyle style_;
 };
 
 }  // namespace fakecri

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace fakecri {
 
@@ -16,6 +17,7 @@ struct ReadEntry {
   char type = '0';  // '0' file, '5' directory, '2' symlink, '?' other
   uint64_t size = 0;
   uint32_t mode = 0;
+  std::string uname;    // the owner name in the header ("" when none)
   std::string content;  // first 1 MiB
 };
 
@@ -24,6 +26,7 @@ struct ReadArchive {
   std::string error;
   std::string format;  // libarchive's format name
   std::map<std::string, ReadEntry> entries;
+  std::vector<std::string> order;  // entry names in archive order
 };
 
 inline ReadArchive ReadTar(const std::string& path_or_data, bool from_memory = false) {
@@ -31,6 +34,7 @@ inline ReadArchive ReadTar(const std::string& path_or_data, bool from_memory = f
   struct archive* a = archive_read_new();
   archive_read_support_format_tar(a);
   archive_read_support_format_gnutar(a);
+  archive_read_support_filter_gzip(a);  // containerd's rootfs-diff.tar is gzip
   int r = from_memory ? archive_read_open_memory(a, path_or_data.data(), path_or_data.size())
                       : archive_read_open_filename(a, path_or_data.c_str(), 1 << 16);
   if (r != ARCHIVE_OK) {
@@ -45,6 +49,7 @@ inline ReadArchive ReadTar(const std::string& path_or_data, bool from_memory = f
     re.type = ft == AE_IFREG ? '0' : ft == AE_IFDIR ? '5' : ft == AE_IFLNK ? '2' : '?';
     re.size = static_cast<uint64_t>(archive_entry_size(e));
     re.mode = archive_entry_perm(e);
+    re.uname = archive_entry_uname(e) ? archive_entry_uname(e) : "";
     char buf[1 << 16];
     la_ssize_t n;
     while ((n = archive_read_data(a, buf, sizeof buf)) > 0) {
@@ -55,6 +60,7 @@ inline ReadArchive ReadTar(const std::string& path_or_data, bool from_memory = f
       archive_read_free(a);
       return out;
     }
+    out.order.push_back(archive_entry_pathname(e));
     out.entries[archive_entry_pathname(e)] = std::move(re);
   }
   if (r != ARCHIVE_EOF) {

@@ -27,12 +27,14 @@ class FakeCriTest : public ::testing::Test {
     ASSERT_TRUE(client_->WaitReady());
   }
 
-  static ServerOptions DefaultOptions() {
+  // The reference profile (atomic archives, enforced timeouts), ~instant
+  // checkpoints; tests of a real runtime's semantics pick its profile.
+  static ServerOptions DefaultOptions(const std::string& profile = "reference") {
     ServerOptions o;
+    o.UseProfile(*FindRuntimeProfile(profile));
     o.checkpoint.latency.fixed_cost_ns = 0;
     o.checkpoint.latency.throughput_bytes_per_second = 1e15;  // ~instant unless a test says
     o.checkpoint.time_scale = 1;
-    o.runtime.runtime_version = "test";
     return o;
   }
 
@@ -44,6 +46,8 @@ class FakeCriTest : public ::testing::Test {
     md->set_name(name);
     md->set_namespace_(ns);
     md->set_uid("uid-" + name);
+    // As the kubelet: logs under /var/log/pods/<ns>_<name>_<uid>/<container>/<attempt>.log.
+    req.mutable_config()->set_log_directory("/var/log/pods/" + ns + "_" + name + "_uid-" + name);
     for (const auto& [k, v] : annotations) (*req.mutable_config()->mutable_annotations())[k] = v;
     runtime::v1::RunPodSandboxResponse resp;
     grpc::Status s = client_->runtime->RunPodSandbox(Ctx().get(), req, &resp);
@@ -60,6 +64,7 @@ class FakeCriTest : public ::testing::Test {
     req.mutable_config()->mutable_image()->set_image("busybox");
     req.mutable_config()->add_command("/bin/sleep");
     req.mutable_config()->add_args("infinity");
+    req.mutable_config()->set_log_path(name + "/0.log");
     for (const auto& [k, v] : annotations) (*req.mutable_config()->mutable_annotations())[k] = v;
     runtime::v1::CreateContainerResponse resp;
     grpc::Status s = client_->runtime->CreateContainer(Ctx().get(), req, &resp);

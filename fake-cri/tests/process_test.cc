@@ -161,27 +161,67 @@ TEST_F(ProcessTest, CtlCheckpointFindsTheContainerByName) {
       << exited->Stderr();
 }
 
-TEST_F(ProcessTest, CrashFaultKillsTheRuntimeMidArchiveAndLeavesNothing) {
+// A checkpoint of the fixture's one container "app" to `location`.
+grpc::Status CheckpointApp(const std::string& socket, const std::string& location) {
+  CriClient client(socket);
+  runtime::v1::ListContainersResponse list;
+  grpc::Status s = client.runtime->ListContainers(Ctx().get(), {}, &list);
+  if (!s.ok()) return s;
+  if (list.containers_size() != 1) return grpc::Status(grpc::StatusCode::INTERNAL, "not one container");
+  runtime::v1::CheckpointContainerRequest req;
+  req.set_container_id(list.containers(0).id());
+  req.set_location(location);
+  runtime::v1::CheckpointContainerResponse resp;
+  return client.runtime->CheckpointContainer(Ctx().get(), req, &resp);
+}
+
+constexpr char kOneContainer[] = R"({"pods":[{"namespace":"default","name":"web","containers":[
+    {"name":"app","image":"busybox","working_set_bytes":"64Mi"}]}]})";
+
+TEST_F(ProcessTest, ReferenceProfileCrashMidArchiveLeavesNothing) {
   std::string out = dir_.Join("checkpoints");
   ASSERT_EQ(::mkdir(out.c_str(), 0700), 0);
   std::string fixture = dir_.Join("node.json");
-  WriteFile(fixture, R"({"pods":[{"namespace":"default","name":"web","containers":[
-      {"name":"app","image":"busybox","working_set_bytes":"64Mi"}]}]})");
-  auto p = StartReady({"--fixture", fixture, "--pages", "full", "--fault",
-                       "effect=crash,after_bytes=1Mi"});
-  CriClient client(Socket());
-  runtime::v1::ListContainersResponse list;
-  ASSERT_TRUE(client.runtime->ListContainers(Ctx().get(), {}, &list).ok());
-  ASSERT_EQ(list.containers_size(), 1);
-  runtime::v1::CheckpointContainerRequest req;
-  req.set_container_id(list.containers(0).id());
-  req.set_location(out + "/a.tar");
-  runtime::v1::CheckpointContainerResponse resp;
-  grpc::Status s = client.runtime->CheckpointContainer(Ctx().get(), req, &resp);
+  WriteFile(fixture, kOneContainer);
+  auto p = StartReady({"--runtime-profile", "reference", "--fixture", fixture, "--pages", "full",
+                       "--fault", "effect=crash,after_bytes=1Mi"});
+  grpc::Status s = CheckpointApp(Socket(), out + "/a.tar");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   ASSERT_TRUE(p->Wait());
   EXPECT_TRUE(p->KilledBy(SIGKILL));
   EXPECT_TRUE(std::filesystem::is_empty(out)) << "a partial archive survived the crash";
+}
+
+TEST_F(ProcessTest, RealRuntimeCrashMidArchiveLeavesThePartialFileAsContainerdDoes) {
+  std::string out = dir_.Join("checkpoints");
+  ASSERT_EQ(::mkdir(out.c_str(), 0700), 0);
+  std::string fixture = dir_.Join("node.json");
+  WriteFile(fixture, kOneContainer);
+  auto p = StartReady({"--fixture", fixture, "--pages", "full", "--time-scale", "100", "--fault",
+                       "effect=crash,after_bytes=1Mi"});
+  grpc::Status s = CheckpointApp(Socket(), out + "/a.tar");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  ASSERT_TRUE(p->Wait());
+  EXPECT_TRUE(p->KilledBy(SIGKILL));
+  struct stat st;
+  ASSERT_EQ(::stat((out + "/a.tar").c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 1 << 20);
+}
+
+TEST_F(ProcessTest, RelativeLocationIsWrittenAgainstTheRuntimesWorkingDirectory) {
+  std::string cwd = dir_.Join("cwd");
+  ASSERT_EQ(::mkdir(cwd.c_str(), 0700), 0);
+  std::string fixture = dir_.Join("node.json");
+  WriteFile(fixture, kOneContainer);
+  Subprocess p({"/bin/sh", "-c",
+                "cd '" + cwd + "' && exec '" + FAKE_CRI_BINARY + "' --listen '" + Socket() +
+                    "' --fixture '" + fixture + "' --time-scale 100"},
+               dir_.Join("fc"));
+  ASSERT_TRUE(p.started());
+  ASSERT_TRUE(CriClient(Socket()).WaitReady()) << p.Stderr();
+  grpc::Status s = CheckpointApp(Socket(), "relative.tar");
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(std::filesystem::is_regular_file(cwd + "/relative.tar"));
 }
 
 }  // namespace

@@ -35,9 +35,30 @@ bool IsHex64(const std::string& id) {
 TEST_F(RuntimeIntegrationTest, VersionNamesTheRuntimeAndApi) {
   v1::VersionResponse resp;
   ASSERT_TRUE(client_->runtime->Version(Ctx().get(), v1::VersionRequest(), &resp).ok());
+  EXPECT_EQ(resp.version(), "0.1.0");
   EXPECT_EQ(resp.runtime_name(), "fake-cri");
   EXPECT_EQ(resp.runtime_api_version(), "v1");
-  EXPECT_EQ(resp.runtime_version(), "test");
+  EXPECT_EQ(resp.runtime_version(), "0.1.0");
+}
+
+TEST_F(RuntimeIntegrationTest, VersionIsTheProfilesRuntime) {
+  struct Row {
+    const char* profile;
+    const char* name;
+    const char* version;
+  } rows[] = {{"containerd-1.6.9", "containerd", "v1.7.34"},
+              {"containerd-2.1", "containerd", "v2.1.5"},
+              {"cri-o", "cri-o", "1.34.0"}};
+  for (const Row& row : rows) {
+    server_.reset();
+    StartServer(DefaultOptions(row.profile));
+    v1::VersionResponse resp;
+    ASSERT_TRUE(client_->runtime->Version(Ctx().get(), v1::VersionRequest(), &resp).ok());
+    EXPECT_EQ(resp.version(), "0.1.0") << row.profile;
+    EXPECT_EQ(resp.runtime_name(), row.name) << row.profile;
+    EXPECT_EQ(resp.runtime_version(), row.version) << row.profile;
+    EXPECT_EQ(resp.runtime_api_version(), "v1") << row.profile;
+  }
 }
 
 TEST_F(RuntimeIntegrationTest, StatusReportsRuntimeAndNetworkReady) {
