@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -161,7 +162,7 @@ absl::StatusOr<std::unique_ptr<TarStream>> TarStream::Open(const std::string& pa
   archive_read_support_format_tar(s->archive_);
   archive_read_support_format_gnutar(s->archive_);
   if (archive_read_open_fd(s->archive_, fd, kBlock) != ARCHIVE_OK) {
-    return s->Fail("cannot read");
+    return s->NotReadable();
   }
   return s;
 }
@@ -173,6 +174,29 @@ absl::Status TarStream::Fail(const std::string& what) const {
                                           ")"));
 }
 
+absl::Status TarStream::NotReadable() {
+  const std::string sniffed = SniffCompression(fd_);
+  if (!sniffed.empty() && missing_filters_.count(sniffed)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": the archive is ", sniffed, "-compressed, and reading ", sniffed,
+                     " is not available in this build (", archive_version_details(), ")"));
+  }
+  if (!sniffed.empty()) compression_ = sniffed;
+  const char* e = archive_error_string(archive_);
+  if (LooksTruncated(e)) return Truncated();
+  if (file_size_ == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": not a tar archive: the file is empty"));
+  }
+  if (sniffed.empty() && file_size_ < 512) {
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": not a tar archive: only ", file_size_,
+                                                   " bytes, less than one 512-byte tar header"));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      path_, ": not a tar archive",
+      sniffed.empty() ? "" : absl::StrCat(" (", sniffed, "-compressed, but not a tar inside)"),
+      " (libarchive: ", e ? e : "unknown error", ")"));
+}
+
 absl::Status TarStream::Truncated() const {
   const std::string end = absl::StrCat(path_, ": truncated: the ",
                                        compression_ == "none" ? "archive" : compression_ + " stream",
@@ -180,8 +204,15 @@ absl::Status TarStream::Truncated() const {
   const std::optional<TarMember>& m = current_ ? current_ : previous_;
   if (!m) return absl::DataLossError(absl::StrCat(end, ", inside the first member's header"));
   if (compression_ != "none") {
-    return absl::DataLossError(absl::StrCat(end, ", while reading member \"", m->path, "\" (",
-                                            m->size, " bytes; ", data_read_, " read)"));
+    // Where decompression stopped, in the uncompressed stream.
+    const uint64_t reached = static_cast<uint64_t>(archive_filter_bytes(archive_, 0));
+    if (current_ && reached < data_start_ + current_->size) {
+      const uint64_t got = std::max(data_read_, reached > data_start_ ? reached - data_start_ : 0);
+      return absl::DataLossError(absl::StrCat(end, ", inside member \"", m->path, "\" (", got,
+                                              " of its ", m->size, " bytes decompressed)"));
+    }
+    return absl::DataLossError(absl::StrCat(end, ", after member \"", m->path,
+                                            "\": the next header is cut"));
   }
   if (current_ && file_size_ < data_start_ + current_->size) {
     const uint64_t present = file_size_ > data_start_ ? file_size_ - data_start_ : 0;
@@ -189,8 +220,7 @@ absl::Status TarStream::Truncated() const {
                                             " of its ", m->size, " bytes present)"));
   }
   return absl::DataLossError(
-      absl::StrCat(end, ", after member \"", m->path,
-                   "\": the next header or the end-of-archive blocks are missing"));
+      absl::StrCat(end, ", after member \"", m->path, "\": the next header is cut"));
 }
 
 absl::StatusOr<std::optional<TarMember>> TarStream::Next() {
@@ -202,24 +232,22 @@ absl::StatusOr<std::optional<TarMember>> TarStream::Next() {
       const char* name = archive_filter_name(archive_, 0);
       compression_ = archive_filter_count(archive_) > 1 && name ? name : "none";
     } else {
-      const std::string sniffed = SniffCompression(fd_);
-      if (!sniffed.empty() && missing_filters_.count(sniffed)) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(path_, ": the archive is ", sniffed, "-compressed, and reading ", sniffed,
-                         " is not available in this build (libarchive ",
-                         archive_version_string(), ")"));
-      }
-      if (!sniffed.empty()) compression_ = sniffed;
-      const char* e = archive_error_string(archive_);
-      if (!LooksTruncated(e)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path_, ": not a tar archive",
-            sniffed.empty() ? "" : absl::StrCat(" (", sniffed, "-compressed data)"),
-            " (libarchive: ", e ? e : "unknown error", ")"));
-      }
+      return NotReadable();
     }
   }
   if (rc == ARCHIVE_EOF) {
+    // A tar ends with two zero blocks; libarchive also accepts an archive cut
+    // at a member boundary, so check that they were there.
+    if (current_) {
+      const uint64_t data_end = data_start_ + (current_->size + 511) / 512 * 512;
+      const uint64_t end = static_cast<uint64_t>(archive_filter_bytes(archive_, 0));
+      if (end < data_end + 1024) {
+        return absl::DataLossError(absl::StrCat(
+            path_, ": truncated: the ", compression_ == "none" ? "archive" : compression_ + " stream",
+            " ends at byte ", file_size_, ", right after member \"", current_->path,
+            "\", without the two zero blocks that end a tar"));
+      }
+    }
     previous_ = std::move(current_);
     current_.reset();
     return std::optional<TarMember>();

@@ -79,6 +79,8 @@ class TarStream {
  private:
   TarStream(std::string path, int fd, uint64_t file_size);
   absl::Status Fail(const std::string& what) const;
+  // Why the first header could not be read: an unavailable filter, not a tar.
+  absl::Status NotReadable();
   absl::Status Truncated() const;
 
   std::string path_;
