@@ -145,6 +145,25 @@ TEST_F(ShowFacts, RealContainerdAndPodmanArchives) {
   }
 }
 
+// containerd 2.0 writes neither status, status.dump, stats-dump, dump.log nor
+// container.log: the same archive without them still shows.
+TEST_F(ShowFacts, Containerd20LayoutWithoutStatsOrLogs) {
+  const std::string full = tmp_.Join("containerd.tar");
+  ASSERT_EQ(t::WriteFakeArchive(full, "containerd"), "");
+  const std::string v20 = tmp_.Join("containerd-2.0.tar");
+  ASSERT_EQ(t::RewriteTar(full, v20, {},
+                          {"status", "status.dump", "stats-dump", "dump.log", "container.log"}),
+            "");
+  absl::StatusOr<CheckpointFacts> f = InspectCheckpoint(v20);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->container.engine, "containerd");
+  EXPECT_EQ(f->container.name, "counter");
+  EXPECT_FALSE(f->stats.has_value());
+  EXPECT_EQ(f->criu_version, "");
+  EXPECT_TRUE(f->logs.empty());
+  ExpectFactsMatchTarAndCrit(v20, *f, tmp_.path());
+}
+
 TEST_F(ShowFacts, CompressedArchivesReadTransparently) {
   const std::string plain = tmp_.Join("a.tar");
   ASSERT_EQ(t::WriteFakeArchive(plain, "cri-o"), "");
