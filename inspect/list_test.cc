@@ -12,7 +12,7 @@ namespace {
 
 namespace t = ::inspect::testing;
 
-TEST(List, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
+TEST(InspectList, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
   fakecri::TempDir dir;
   ASSERT_EQ(t::WriteFakeArchive(dir.Join("checkpoint-web_shop-counter-2026.tar"), "cri-o"), "");
   ASSERT_EQ(t::WriteFakeArchive(dir.Join("copy-of-a-checkpoint.tar"), "containerd"), "");
@@ -73,13 +73,13 @@ TEST(List, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
   EXPECT_EQ(j[0]["file"], rows->front().file);
 }
 
-TEST(List, MissingDirectoryIsAnError) {
+TEST(InspectList, MissingDirectoryIsAnError) {
   absl::StatusOr<std::vector<ListRow>> rows = ListCheckpoints("/nonexistent/dir");
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().message(), "/nonexistent/dir: no such directory");
 }
 
-TEST(List, EmptyDirectorySaysSo) {
+TEST(InspectList, EmptyDirectorySaysSo) {
   fakecri::TempDir dir;
   absl::StatusOr<std::vector<ListRow>> rows = ListCheckpoints(dir.path());
   ASSERT_TRUE(rows.ok());

@@ -8,14 +8,14 @@ namespace {
 
 using nlohmann::json;
 
-TEST(Engines, PickedFromIoContainerManagerAsCheckpointctlDoes) {
+TEST(InspectEngines, PickedFromIoContainerManagerAsCheckpointctlDoes) {
   EXPECT_STREQ(EngineForManager("cri-o").engine, "CRI-O");
   EXPECT_STREQ(EngineForManager("libpod").engine, "Podman");
   EXPECT_STREQ(EngineForManager("").engine, "containerd");
   EXPECT_STREQ(EngineForManager("something-else").engine, "containerd");
 }
 
-TEST(Metadata, CrioNamesComeFromItsAnnotations) {
+TEST(InspectMetadata, CrioNamesComeFromItsAnnotations) {
   json config = {{"id", "abc"},          {"name", "k8s_app_web_shop_uid_0"},
                  {"rootfsImageName", "img:1"}, {"rootfsImageRef", "sha256:1"},
                  {"runtime", "runc"},   {"createdTime", "2026-01-01T00:00:00Z"},
@@ -37,7 +37,7 @@ TEST(Metadata, CrioNamesComeFromItsAnnotations) {
   EXPECT_EQ(c->checkpointed_time_source, "config.dump");
 }
 
-TEST(Metadata, ContainerdFallsBackToStatusDump) {
+TEST(InspectMetadata, ContainerdFallsBackToStatusDump) {
   json config = {{"name", "x"}};
   json spec = {{"annotations", {{"io.kubernetes.cri.sandbox-name", "web"}}}};
   json status = {{"metadata", {{"name", "app"}}}, {"image_ref", "sha256:2"}};
@@ -50,7 +50,7 @@ TEST(Metadata, ContainerdFallsBackToStatusDump) {
   EXPECT_EQ(c->checkpointed_time_source, "");
 }
 
-TEST(Metadata, ErrorsNameTheMemberAndWhatIsWrong) {
+TEST(InspectMetadata, ErrorsNameTheMemberAndWhatIsWrong) {
   EXPECT_EQ(ParseJsonMember("f.tar", "config.dump", "[1]").status().message(),
             "f.tar: member \"config.dump\": expected a JSON object, found array");
   EXPECT_EQ(ParseJsonMember("f.tar", "deleted.files", "{}", true).status().message(),

@@ -18,7 +18,7 @@ struct Result {
   std::string out, err;
 };
 
-class Binary : public ::testing::Test {
+class InspectBinary : public ::testing::Test {
  protected:
   Result Run(std::vector<std::string> args) {
     args.insert(args.begin(), INSPECT_BINARY);
@@ -36,7 +36,7 @@ class Binary : public ::testing::Test {
   int runs_ = 0;
 };
 
-TEST_F(Binary, VersionAndHelp) {
+TEST_F(InspectBinary, VersionAndHelp) {
   Result v = Run({"--version"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out, "checkpoint-inspect 0.1.0\n");
@@ -49,7 +49,7 @@ TEST_F(Binary, VersionAndHelp) {
   }
 }
 
-TEST_F(Binary, BadUsageExitsTwoWithTheReason) {
+TEST_F(InspectBinary, BadUsageExitsTwoWithTheReason) {
   const std::pair<std::vector<std::string>, std::string> cases[] = {
       {{}, "no command given: show or list"},
       {{"frobnicate", "x"}, "unknown command \"frobnicate\": show or list"},
@@ -68,7 +68,7 @@ TEST_F(Binary, BadUsageExitsTwoWithTheReason) {
   }
 }
 
-TEST_F(Binary, ErrorsExitOneNamingTheFile) {
+TEST_F(InspectBinary, ErrorsExitOneNamingTheFile) {
   const std::string missing = dir_.Join("missing.tar");
   Result r = Run({"show", missing});
   EXPECT_EQ(r.exit_code, 1);
@@ -83,7 +83,7 @@ TEST_F(Binary, ErrorsExitOneNamingTheFile) {
   EXPECT_EQ(r.err, "checkpoint-inspect: " + dir_.Join("nodir") + ": no such directory\n");
 }
 
-TEST_F(Binary, ShowAndListInTextAndJson) {
+TEST_F(InspectBinary, ShowAndListInTextAndJson) {
   const std::string archive = dir_.Join("checkpoint-a.tar");
   ASSERT_EQ(t::WriteFakeArchive(archive, "containerd"), "");
   Result text = Run({"show", archive});
@@ -107,7 +107,7 @@ TEST_F(Binary, ShowAndListInTextAndJson) {
   EXPECT_EQ(rows[0]["engine"], "containerd");
 }
 
-TEST_F(Binary, RealArchivesShow) {
+TEST_F(InspectBinary, RealArchivesShow) {
   std::string why;
   std::map<std::string, std::string> real = t::RealArchives(dir_.path(), &why);
   if (real.empty()) GTEST_SKIP() << why;
