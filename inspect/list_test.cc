@@ -17,7 +17,9 @@ TEST(InspectList, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
   ASSERT_EQ(t::WriteFakeArchive(dir.Join("checkpoint-web_shop-counter-2026.tar"), "cri-o"), "");
   ASSERT_EQ(t::WriteFakeArchive(dir.Join("copy-of-a-checkpoint.tar"), "containerd"), "");
   const std::string good = t::ReadFile(dir.Join("checkpoint-web_shop-counter-2026.tar"));
-  std::ofstream(dir.Join("checkpoint-cut.tar"), std::ios::binary) << good.substr(0, 3000);
+  // Cut 1000 bytes into the pages image (its header names it at a block start).
+  const size_t cut = good.find("checkpoint/pages-1.img") + 512 + 1000;
+  std::ofstream(dir.Join("checkpoint-cut.tar"), std::ios::binary) << good.substr(0, cut);
   ASSERT_EQ(t::WriteTar(dir.Join("checkpoint-foreign.tar"), {{"a.txt", "a"}}), "");
   ASSERT_EQ(t::WriteTar(dir.Join("backup.tar"), {{"a.txt", "a"}}), "");  // not listed
   std::ofstream(dir.Join("notes.txt")) << "not a candidate";
@@ -60,7 +62,8 @@ TEST(InspectList, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
     EXPECT_EQ(by_file["checkpoint-zst.tar.zst"].container, "counter");
   }
   EXPECT_TRUE(absl::StartsWith(by_file["checkpoint-cut.tar"].error,
-                               "truncated: the archive ends at byte 3000, inside member \""))
+                               "truncated: the archive ends at byte " + std::to_string(cut) +
+                                   ", inside member \""))
       << by_file["checkpoint-cut.tar"].error;
   EXPECT_EQ(by_file["checkpoint-foreign.tar"].error,
             "not a checkpoint archive: no checkpoint/ directory, no config.dump, no spec.dump");

@@ -55,6 +55,7 @@ const std::vector<FlavorRow>& FakeFlavors() {
   static const std::vector<FlavorRow>* const rows = new std::vector<FlavorRow>{
       {"cri-o", "CRI-O"},
       {"containerd", "containerd"},
+      {"containerd-2.0", "containerd"},
   };
   return *rows;
 }
@@ -80,6 +81,10 @@ std::string WriteFakeArchive(const std::string& path, const std::string& flavor,
   spec.container.started_at = 1'795'690'001'000'000'000;
   spec.container.log_path = "/var/log/pods/shop_web/counter/0.log";
   spec.container.working_set_bytes = c.working_set_bytes;
+  // Changes to the root filesystem, so that CRI-O's layout carries
+  // rootfs-diff.tar and deleted.files too.
+  spec.container.rootfs_changes = {"/var/lib/counter/state"};
+  spec.container.rootfs_deletions = {"/etc/motd"};
   spec.sandbox.id = spec.container.sandbox_id;
   spec.sandbox.name = c.pod;
   spec.sandbox.ns = c.ns;
