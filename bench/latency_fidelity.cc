@@ -4,11 +4,18 @@
 // the real fake-cri server, in process, on a unix socket; archives go to a temp
 // directory on the same disk as the build. Prints one table.
 //
+// With --versus-real it also compares the default runtime profile's times, one
+// checkpoint at a time, with the medians measured on a real containerd 2.1.5
+// (docs/runtime-profiles.md): the "latency vs containerd" row.
+//
 //   latency_fidelity [--pages sparse|full] [--repeat N] [--concurrency 1,8,32]
 //                    [--sizes 16Mi,64Mi,...] [--time-scale F] [--json FILE]
+//                    [--runtime-profile NAME] [--versus-real]
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +31,7 @@
 #include "fake-cri/annotations.h"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
+#include "fake-cri/profiles/runtime_profile.h"
 #include "fake-cri/server.h"
 #include "common/units.h"
 #include "grpcpp/create_channel.h"
@@ -42,6 +50,11 @@ struct Row {
   std::vector<double> ratios;
 };
 
+// Medians of 3 checkpoints through CRI of a real containerd 2.1.5 (runc 1.1.5,
+// CRIU 4.2.1, memory filled) on a 2-vCPU VM of this kind; docs/runtime-profiles.md.
+const std::map<std::string, double> kRealContainerdSeconds = {
+    {"16Mi", 0.433}, {"64Mi", 0.621}, {"256Mi", 1.64}, {"1Gi", 5.44}};
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   size_t n = v.size();
@@ -57,9 +70,22 @@ int main(int argc, char** argv) {
   std::vector<int> concurrency = {1, 8, 32};
   int repeat = 3;
   double time_scale = 1;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
+  std::string profile = fakecri::kDefaultRuntimeProfile;
+  bool versus_real = false;
+  for (int i = 1; i < argc; i += 2) {
+    std::string k = argv[i];
+    if (k == "--versus-real") {
+      versus_real = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::cerr << k << " needs a value\n";
+      return 2;
+    }
+    std::string v = argv[i + 1];
     if (k == "--pages") pages = v;
+    else if (k == "--runtime-profile") profile = v;
     else if (k == "--repeat") repeat = std::stoi(v);
     else if (k == "--time-scale") time_scale = std::stod(v);
     else if (k == "--json") json_out = v;
@@ -77,6 +103,12 @@ int main(int argc, char** argv) {
   std::string dir = mkdtemp(tmpl);
   fakecri::RealClock clock;
   fakecri::ServerOptions o;
+  const fakecri::RuntimeProfile* chosen = fakecri::FindRuntimeProfile(profile);
+  if (!chosen) {
+    std::cerr << "unknown runtime profile " << profile << "\n";
+    return 2;
+  }
+  o.UseProfile(*chosen);
   o.listen = "unix://" + dir + "/cri.sock";
   o.checkpoint.time_scale = time_scale;
   o.checkpoint.pages = *fakecri::ParsePagesMode(pages);
@@ -190,6 +222,35 @@ int main(int argc, char** argv) {
     row.target = "med 1-1.05, max<=1.10";
     row.met = met;
     row.detail = {{"pages", pages}, {"repeat", repeat}, {"sizes", sizes_json}};
+    out.push_back(row);
+  }
+  if (versus_real) {
+    // Measured time at concurrency 1 against the real runtime's median.
+    std::string ours, real;
+    double worst = 1;
+    bool met = true;
+    nlohmann::json detail = nlohmann::json::array();
+    for (const Row& r : rows) {
+      auto it = kRealContainerdSeconds.find(r.size);
+      if (r.concurrency != 1 || it == kRealContainerdSeconds.end()) continue;
+      const double seconds = Median(r.ratios) * r.modelled_s * time_scale;
+      const double ratio = seconds / it->second;
+      met = met && ratio >= 0.85 && ratio <= 1.15;
+      if (std::abs(ratio - 1) > std::abs(worst - 1)) worst = ratio;
+      ours += bench::Fmt("%s%s %.2fs", ours.empty() ? "" : ", ", r.size.c_str(), seconds);
+      real += bench::Fmt("%s%.2fs", real.empty() ? "" : "/", it->second);
+      detail.push_back({{"size", r.size}, {"fake_cri_s", seconds}, {"containerd_s", it->second},
+                        {"ratio", ratio}});
+    }
+    bench::Row row;
+    row.figure = "5";
+    row.name = bench::Fmt("Checkpoint time, %s profile vs containerd 2.1.5", profile.c_str());
+    row.ours = ours;
+    row.peer = real + " containerd (measured)";
+    row.ratio = worst;
+    row.target = "0.85-1.15 each";
+    row.met = met;
+    row.detail = {{"sizes", detail}};
     out.push_back(row);
   }
   bench::EmitRows(out, json_out);
