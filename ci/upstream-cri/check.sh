@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Wire compatibility against the upstream CRI definition, not our proto:
+# Wire compatibility against the upstream CRI definition, not our proto (the
+# runtime profiles are checked by profiles.sh with the same client):
 #  1. extract upstream's runtime.v1 descriptor from Debian's containerd binary;
 #  2. diff our proto against it, field by field (numbers, types);
 #  3. run a client built from it against a real fake-cri: a full pod and
