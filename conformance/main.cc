@@ -11,6 +11,8 @@
 #include "conformance/framework/options.h"
 #include "conformance/framework/report.h"
 #include "conformance/framework/runner.h"
+#include "conformance/framework/kubelet_forms.h"
+#include "conformance/framework/target_probe.h"
 
 int main(int argc, char** argv) {
   using namespace conformance;
@@ -53,6 +55,18 @@ int main(int argc, char** argv) {
     if (target.runtime) what += (what.empty() ? "" : " and ") + std::string("runtime ") + target.runtime->endpoint;
     target.description = what;
   }
+  if (target.endpoint) {
+    EndpointTarget& e = *target.endpoint;
+    e.expect_enabled = options->expect_enabled;
+    ProbeEndpoint(&e, options->kubelet_minor, std::chrono::seconds(30));
+    const KubeletFacts& k = e.kubelet;
+    target.description += k.minor ? ", judged as kubelet " + KubeletName(*k.minor) : "";
+    std::cout << "kubelet version: "
+              << (k.minor ? KubeletName(*k.minor) + " from " + k.version_source : k.version_source)
+              << "\n";
+    if (!k.api_registered) std::cout << "no checkpoint API: " << k.api_absent_answer << "\n";
+    if (k.anonymous) std::cout << "anonymous auth is on: " << k.anonymous_answer << "\n";
+  }
   std::cout << "checkpoint-conformance: " << selected.size() << " requirements against "
             << target.description << "\n";
 
@@ -70,8 +84,5 @@ int main(int argc, char** argv) {
               << "/results.json\n";
   }
   stack.reset();
-  for (const auto& r : results) {
-    if (r.outcome == Outcome::kFailed) return 1;
-  }
-  return 0;
+  return ExitOk(results, options->strict) ? 0 : 1;
 }

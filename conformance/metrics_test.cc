@@ -41,6 +41,24 @@ void OneCheckpointMovesCounters(TestContext& t) {
               Num(before.errors) + " to " + Num(after.errors) + " over one good checkpoint, want +0");
 }
 
+// The kubelet rejects a negative timeout inside its instrumented CRI call
+// (kuberuntime/instrumented_services.go CheckpointContainer records the
+// operation, then remote_runtime.go refuses the value): the operation and its
+// error are counted, though nothing reaches the runtime.
+void NegativeTimeoutCountedAsError(TestContext& t) {
+  const ContainerRef& c = t.endpoint().main;
+  Counts before = ReadCounts(t);
+  HttpResult r = PostCheckpoint(t, c, "?timeout=-1");
+  t.Check(r.sent && r.status == 500,
+          "POST " + c.Path() + "?timeout=-1 answered " + r.Describe() + ", want 500");
+  Counts after = ReadCounts(t);
+  t.Check(after.total - before.total == 1 && after.errors - before.errors == 1,
+          "over one checkpoint with timeout=-1, kubelet_runtime_operations_total and _errors_total"
+          "{operation_type=\"checkpoint_container\"} went from " + Num(before.total) + " and " +
+              Num(before.errors) + " to " + Num(after.total) + " and " + Num(after.errors) +
+              ", want +1 and +1 (the kubelet refuses the value inside its instrumented call)");
+}
+
 }  // namespace
 
 void AddMetricsRequirements(Requirements* out) {
@@ -48,6 +66,11 @@ void AddMetricsRequirements(Requirements* out) {
                   "one checkpoint moves kubelet_runtime_operations_total{checkpoint_container} by 1 and "
                   "its errors_total by 0, on /metrics",
                   kNeedsEndpoint, true, false, OneCheckpointMovesCounters});
+  out->push_back({"metrics.negative-timeout-counted-as-error",
+                  "a checkpoint with timeout=-1 moves kubelet_runtime_operations_total and "
+                  "_errors_total{checkpoint_container} by 1 each: the kubelet refuses it inside its "
+                  "instrumented CRI call",
+                  kNeedsEndpoint, true, false, NegativeTimeoutCountedAsError});
 }
 
 }  // namespace conformance

@@ -6,6 +6,7 @@
 
 #include "conformance/framework/archive_name.h"
 #include "conformance/framework/checks.h"
+#include "conformance/framework/kubelet_forms.h"
 #include "conformance/framework/requirement.h"
 
 namespace conformance {
@@ -46,6 +47,20 @@ void Answers200WithArchivePath(TestContext& t) {
   t.Note("archive: " + *path);
 }
 
+void ApiEnabled(TestContext& t) {
+  const EndpointTarget& e = t.endpoint();
+  if (e.kubelet.api_registered) {
+    t.Note("POST /checkpoint/... reaches the checkpoint handler");
+    return;
+  }
+  std::string why = "the node serves no checkpoint API: " + e.kubelet.api_absent_answer +
+                    ", Go's answer for an unregistered path. The ContainerCheckpoint feature "
+                    "gate is off (off by default before 1.30), or, from 1.33, the kubelet runs "
+                    "with --enable-debugging-handlers=false";
+  if (e.expect_enabled) t.Fail(why);
+  t.Skip(why + " (--expect-enabled makes this a failure)");
+}
+
 void GateDisabledIsUnregistered(TestContext& t) {
   const EndpointTarget& e = t.endpoint();
   if (e.gate_disabled_url.empty()) {
@@ -54,11 +69,26 @@ void GateDisabledIsUnregistered(TestContext& t) {
   }
   // No credentials: an unregistered path answers before authentication.
   HttpResult r = SendRequest(e, e.gate_disabled_url, "POST", e.main.Path(), Credentials{}, t.Remaining());
-  // Go's http.NotFound adds a newline to the text; the contract has none.
-  bool ok = r.sent && r.status == 404 &&
-            (r.body == "404 page not found" || r.body == "404 page not found\n");
+  // Go's http.NotFound: the text and a newline.
+  bool ok = r.sent && r.status == 404 && r.body == "404 page not found\n";
   t.Check(ok, "POST " + e.main.Path() + " without credentials, gate off, answered " + r.Describe() +
-                  ", want 404 \"404 page not found\" (before authentication)");
+                  ", want 404 \"404 page not found\\n\" (Go's http.NotFound, before "
+                  "authentication)");
+}
+
+void PostCheckpointRootAnswer(TestContext& t) {
+  HttpResult r = Send(t, "POST", "/checkpoint");
+  ExpectVersioned(t, "POST /checkpoint", r, [](int minor) { return PostCheckpointRoot(minor, true); });
+}
+
+void NonJsonAcceptAnswer(TestContext& t) {
+  const ContainerRef& c = t.endpoint().main;
+  const EndpointTarget& e = t.endpoint();
+  // The suite's POSTs carry Content-Length: 0.
+  HttpResult r = SendRequest(e, e.url, "POST", c.Path(), e.allowed, t.Remaining(),
+                             {{"Accept", "text/plain"}});
+  ExpectVersioned(t, "POST " + c.Path() + " with Accept: text/plain", r,
+                  [](int minor) { return NonJsonAccept(minor, /*content_length_zero=*/true); });
 }
 
 void UnknownNamespace(TestContext& t) {
@@ -132,6 +162,10 @@ const Flavour kFlavours[] = {
      "rpc error: code = Unimplemented desc = method CheckpointContainer not implemented"},
     {"responses.500-unimplemented-crio-without-criu", "CRI-O without CRIU", "crio-no-criu",
      "rpc error: code = Unknown desc = checkpoint/restore support not available"},
+    {"responses.500-unimplemented-containerd-2.4-without-criu",
+     "containerd 2.2.7+, 2.3.4+ and 2.4 without CRIU", "containerd-2.4-no-criu",
+     "rpc error: code = Unknown desc = failed to checkpoint container \"%s\": criu binary not "
+     "found in shim path or system PATH"},
     {"responses.500-unimplemented-containerd-2-without-criu", "containerd 2.0-2.3 without CRIU",
      "containerd-no-criu",
      "rpc error: code = Unknown desc = CRIU binary not found or too old (<31600). Failed to "
@@ -185,6 +219,11 @@ void ContainerNotRunning(TestContext& t) {
 }  // namespace
 
 void AddResponseRequirements(Requirements* out) {
+  out->push_back({kApiEnabledRequirement,
+                  "the node serves the checkpoint API (the ContainerCheckpoint gate is on); when "
+                  "it does not, this is the one result, skipped (failed with --expect-enabled), "
+                  "and every other endpoint requirement is skipped for it",
+                  kNeedsEndpoint, false, false, ApiEnabled});
   out->push_back({"responses.200-items-json-with-archive-path",
                   "a checkpoint answers 200 application/json {\"items\":[path]}, path "
                   "<root>/checkpoints/checkpoint-<pod>_<ns>-<container>-<RFC 3339>.tar stamped "
@@ -192,7 +231,7 @@ void AddResponseRequirements(Requirements* out) {
                   kNeedsEndpoint, false, false, Answers200WithArchivePath});
   out->push_back({"responses.404-gate-disabled",
                   "with the ContainerCheckpoint gate off the path is not registered: 404 \"404 page "
-                  "not found\", before authentication",
+                  "not found\\n\", before authentication",
                   kNeedsEndpoint, false, false, GateDisabledIsUnregistered});
   out->push_back({"responses.404-unknown-namespace",
                   "a namespace with no such pod answers 404 \"pod does not exist\"", kNeedsEndpoint,
@@ -209,6 +248,16 @@ void AddResponseRequirements(Requirements* out) {
   out->push_back({"responses.404-wrong-segment-count",
                   "a /checkpoint/ path without three segments answers 404 \"404: Page Not Found\"",
                   kNeedsEndpoint, false, false, WrongSegmentCount});
+  out->push_back({"responses.post-checkpoint-root",
+                  "POST /checkpoint answers as the kubelet's version does: up to 1.29 404 \"404: "
+                  "Page Not Found\" after authentication, from 1.30 301 to /checkpoint/ before it",
+                  kNeedsEndpoint, false, false, PostCheckpointRootAnswer});
+  out->push_back({"responses.non-json-accept",
+                  "a POST that accepts neither application/json nor */* answers as the kubelet's "
+                  "go-restful does: 406 \"406: Not Acceptable\\n\\nAvailable representations: "
+                  "application/json\" with Content-Length: 0 up to 1.33, 415 \"415: Unsupported "
+                  "Media Type...\" from 1.34",
+                  kNeedsEndpoint, false, false, NonJsonAcceptAnswer});
   out->push_back({"responses.405-get",
                   "GET answers 405 \"405: Method Not Allowed\" with Allow: POST", kNeedsEndpoint,
                   false, false, GetIsNotAllowed});

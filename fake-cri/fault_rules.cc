@@ -24,6 +24,7 @@ constexpr EffectName kEffectNames[] = {
     {FaultEffect::kUnimplemented, "unimplemented"},
     {FaultEffect::kCrioNoCriu, "crio-no-criu"},
     {FaultEffect::kContainerdNoCriu, "containerd-no-criu"},
+    {FaultEffect::kContainerd24NoCriu, "containerd-2.4-no-criu"},
     {FaultEffect::kNotFound, "not-found"},
     {FaultEffect::kNotRunning, "not-running"},
     {FaultEffect::kCheckpointConflict, "checkpoint-conflict"},
@@ -67,6 +68,7 @@ bool IsErrorEffect(FaultEffect e) {
     case FaultEffect::kUnimplemented:
     case FaultEffect::kCrioNoCriu:
     case FaultEffect::kContainerdNoCriu:
+    case FaultEffect::kContainerd24NoCriu:
     case FaultEffect::kNotFound:
     case FaultEffect::kNotRunning:
     case FaultEffect::kCheckpointConflict:
@@ -232,6 +234,8 @@ absl::Status FaultError(const FaultRule& rule, const std::string& method,
       return text("cri-o", &RuntimeProfile::no_criu);
     case FaultEffect::kContainerdNoCriu:
       return text("containerd-2.1", &RuntimeProfile::no_criu);
+    case FaultEffect::kContainerd24NoCriu:
+      return text("containerd-2.4", &RuntimeProfile::no_criu);
     case FaultEffect::kNotFound:
       return text("cri-o", &RuntimeProfile::unknown_id);
     case FaultEffect::kNotRunning:

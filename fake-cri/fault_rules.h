@@ -23,6 +23,7 @@ enum class FaultEffect {
   kUnimplemented,               // containerd 1.6.9-1.7.x
   kCrioNoCriu,                  // CRI-O without CRIU
   kContainerdNoCriu,            // containerd 2.0-2.3 without CRIU
+  kContainerd24NoCriu,          // containerd 2.2.7+, 2.3.4+, 2.4 without CRIU
   kNotFound,                    // CRI-O's unknown-container text
   kNotRunning,                  // containerd's not-running text
   kCheckpointConflict,          // containerd's text for two checkpoints of one container at once
@@ -136,8 +137,9 @@ class FaultRules {
 
 // The error an error effect answers with: the text of the runtime profile it
 // names (unimplemented-unknown-method: containerd-1.6.0, unimplemented:
-// containerd-1.6.9, crio-no-criu and not-found: cri-o, containerd-no-criu and
-// not-running: containerd-2.1).
+// containerd-1.6.9, crio-no-criu and not-found: cri-o, containerd-no-criu,
+// not-running and checkpoint-conflict: containerd-2.1, containerd-2.4-no-criu:
+// containerd-2.4).
 absl::Status FaultError(const FaultRule& rule, const std::string& method,
                         const std::string& container_id);
 

@@ -27,11 +27,48 @@ void ExpectAnswer(TestContext& t, const std::string& what, const HttpResult& r, 
 }
 
 bool IsCannotCheckpointError(const std::string& text) {
+  // Sources: docs/runtime-profiles.md; the node e2e test
+  // (test/e2e_node/checkpoint_container.go) matches the first four the same way.
   static const std::regex kTexts(
-      R"(rpc error: code = Unimplemented desc = .*)"
+      // containerd 1.6.0-1.6.8: grpc-go's answer for a method the server lacks.
+      R"(rpc error: code = Unimplemented desc = unknown method CheckpointContainer for service runtime\.v1\.RuntimeService)"
+      // containerd 1.6.9-1.7.x.
+      R"(|rpc error: code = Unimplemented desc = method CheckpointContainer not implemented)"
+      // CRI-O started without criu on PATH, or enable_criu_support = false.
       R"(|rpc error: code = Unknown desc = checkpoint/restore support not available)"
-      R"(|rpc error: code = Unknown desc = CRIU binary not found or too old \(<[0-9]+\)\. Failed to checkpoint container "[^"]*")");
+      // CRI-O whose CRIU went missing (or is too old) after start, or whose
+      // runtime cannot checkpoint (the full container id follows "container").
+      R"(|rpc error: code = Unknown desc = failed to checkpoint container [0-9a-f]+: (check for CRIU .*|configured runtime does not support checkpoint/restore|checkpointing not implemented for runtimeVM))"
+      // containerd 2.0-2.3 (the cause follows the id).
+      R"(|rpc error: code = Unknown desc = CRIU binary not found or too old \(<[0-9]+\)\. Failed to checkpoint container "[^"]*"(: .*)?)"
+      // containerd 2.2.7+, 2.3.4+ and 2.4.
+      R"(|rpc error: code = Unknown desc = failed to checkpoint container "[^"]*": (criu binary not found in shim path or system PATH|criu support is disabled by configuration|failed to retrieve criu version: .*|checkpoint/restore requires at least CRIU [0-9]+, current version is [0-9]+))");
   return std::regex_match(text, kTexts);
+}
+
+void ExpectVersioned(TestContext& t, const std::string& what, const HttpResult& r,
+                     const std::function<Form(int)>& expected) {
+  if (!r.sent) t.Fail(what + ": " + r.Describe());
+  const Form got{r.status, r.body, r.Header("location")};
+  const std::string matching = MatchingVersions(expected, got);
+  const auto& minor = t.endpoint().kubelet.minor;
+  if (!minor) {
+    t.Check(!matching.empty(), what + " answered " + Describe(got) + ", which no kubelet " +
+                                   KubeletName(kOldestKubeletMinor) + "-" +
+                                   KubeletName(kNewestKubeletMinor) + " answers (the newest answers " +
+                                   Describe(expected(kNewestKubeletMinor)) + ")");
+    t.Note("the answer is kubelet " + matching + "'s (version not known: " +
+           t.endpoint().kubelet.version_source + ")");
+    return;
+  }
+  const Form want = expected(*minor);
+  if (got == want) return;
+  t.Fail(what + " answered " + Describe(got) + "; a kubelet " + KubeletName(*minor) +
+         " (judged as that, from " + t.endpoint().kubelet.version_source + ") answers " +
+         Describe(want) +
+         (matching.empty() ? std::string(", and no kubelet " + KubeletName(kOldestKubeletMinor) + "-" +
+                                         KubeletName(kNewestKubeletMinor) + " answers that")
+                           : ", and what it answered is kubelet " + matching + "'s"));
 }
 
 std::optional<std::string> CannotCheckpointText(const HttpResult& r, const ContainerRef& c) {

@@ -10,12 +10,14 @@
 // the requirement that fails for it. A broken runtime thus shows one failure
 // per fault, not a cascade.
 
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "conformance/framework/archive_inspector.h"
 #include "conformance/framework/context.h"
 #include "conformance/framework/http_client.h"
+#include "conformance/framework/kubelet_forms.h"
 
 namespace conformance {
 
@@ -33,12 +35,21 @@ HttpResult PostCheckpoint(TestContext& t, const ContainerRef& c, const std::stri
 void ExpectAnswer(TestContext& t, const std::string& what, const HttpResult& r, int status,
                   const std::string& body);
 
+// Judges an answer whose form depends on the kubelet's version: against the
+// form of the target's version (`expected(minor)`), or, when the version is
+// unknown, against every version's, noting which matched. A failure names the
+// version judged as and the versions whose answer it is.
+void ExpectVersioned(TestContext& t, const std::string& what, const HttpResult& r,
+                     const std::function<Form(int)>& expected);
+
 // The entries the Kubernetes node e2e test requires in every archive.
 extern const char* const kRequiredEntries[3];
 
-// True for a CRI error text that means "this runtime cannot checkpoint": any
-// Unimplemented, and the texts of shared/spec/endpoint-contract.md (containerd
-// 1.6, CRI-O and containerd 2.x without CRIU).
+// True for a CRI error text that means "this runtime cannot checkpoint": the
+// exact texts of the runtimes that cannot (containerd 1.6.0-1.6.8 and
+// 1.6.9-1.7.x, CRI-O without CRIU or with a runtime that cannot, containerd
+// 2.0-2.3 and 2.2.7+/2.3.4+/2.4 without CRIU, with the cause they append).
+// Any other text, Unimplemented ones included, is not.
 bool IsCannotCheckpointError(const std::string& grpc_text);
 // The runtime's text when `r` is the endpoint's 500 for such a runtime.
 std::optional<std::string> CannotCheckpointText(const HttpResult& r, const ContainerRef& c);

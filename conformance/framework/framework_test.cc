@@ -10,7 +10,10 @@
 
 #include "conformance/framework/archive_name.h"
 #include "conformance/framework/checks.h"
+#include "conformance/framework/checks.h"
+#include "conformance/framework/kubelet_forms.h"
 #include "conformance/framework/options.h"
+#include "conformance/framework/target_probe.h"
 #include "conformance/framework/report.h"
 #include "conformance/framework/runner.h"
 #include "fake-cri/testing/temp_dir.h"
@@ -265,8 +268,88 @@ TEST(ReportTest, WritesJunitAndJson) {
   EXPECT_THAT(json.str(), HasSubstr("\"failed\": 1"));
   std::ostringstream summary;
   PrintSummary(results, "the target", 1.5, summary);
-  EXPECT_THAT(summary.str(), HasSubstr("3 requirements: 1 passed, 1 failed, 1 skipped"));
+  EXPECT_THAT(summary.str(),
+              HasSubstr("3 requirements in 1.5s: MUST 1 passed, 1 failed, 1 skipped; SHOULD 0 "
+                        "passed, 0 failed, 0 skipped"));
   EXPECT_THAT(summary.str(), HasSubstr("why: want 401"));
+}
+
+TEST(ReportTest, ShouldResultsAreTheirOwnSuiteAndFailOnlyWhenStrict) {
+  fakecri::TempDir dir;
+  std::vector<TestResult> results(2);
+  results[0] = {"auth.a", "A", Outcome::kPassed, "", {}, 0.1};
+  results[1] = {"archive.b", "B", Outcome::kFailed, "left a partial file", {}, 0.2, Level::kShould};
+  EXPECT_TRUE(ExitOk(results, /*strict=*/false));
+  EXPECT_FALSE(ExitOk(results, /*strict=*/true));
+  results[0].outcome = Outcome::kFailed;
+  EXPECT_FALSE(ExitOk(results, /*strict=*/false));
+  results[0].outcome = Outcome::kPassed;
+  ASSERT_TRUE(WriteReports(results, "the target", 1, dir.Join("r")).ok());
+  std::stringstream xml;
+  xml << std::ifstream(dir.Join("r/junit.xml")).rdbuf();
+  EXPECT_THAT(xml.str(), HasSubstr("<testsuite name=\"checkpoint-conformance\" tests=\"1\" "
+                                   "failures=\"0\""));
+  EXPECT_THAT(xml.str(), HasSubstr("<testsuite name=\"checkpoint-conformance-should\" tests=\"1\" "
+                                   "failures=\"1\""));
+  std::stringstream json;
+  json << std::ifstream(dir.Join("r/results.json")).rdbuf();
+  EXPECT_THAT(json.str(), HasSubstr("\"should_failed\": 1"));
+  EXPECT_THAT(json.str(), HasSubstr("\"must_failed\": 0"));
+  EXPECT_THAT(json.str(), HasSubstr("\"level\": \"SHOULD\""));
+  std::ostringstream summary;
+  PrintSummary(results, "the target", 1, summary);
+  EXPECT_THAT(summary.str(), HasSubstr("SHOULD (hardening beyond upstream"));
+}
+
+TEST(KubeletForms, VersionsAndTheirAnswers) {
+  EXPECT_EQ(ParseKubeletMinor("1.28"), 28);
+  EXPECT_EQ(ParseKubeletMinor("v1.33.2"), 33);
+  EXPECT_EQ(ParseKubeletMinor("v1.36.0-rc.1"), 36);
+  EXPECT_EQ(ParseKubeletMinor("1.24"), std::nullopt);
+  EXPECT_EQ(ParseKubeletMinor("2.0"), std::nullopt);
+  EXPECT_EQ(Forbidden(28, "u").body, "Forbidden (user=u, verb=create, resource=nodes, subresource=proxy)");
+  EXPECT_EQ(Forbidden(31, "u").body, "Forbidden (user=u, verb=create, resource=nodes, subresource=checkpoint)");
+  EXPECT_EQ(Forbidden(32, "u").body,
+            "Forbidden (user=u, verb=create, resource=nodes, subresource(s)=[checkpoint])\n");
+  EXPECT_EQ(MatchingVersions([](int m) { return Forbidden(m, "u"); }, Forbidden(30, "u")),
+            "1.30-1.31");
+  EXPECT_EQ(MatchingVersions([](int m) { return NonJsonAccept(m, true); }, NonJsonAccept(25, true)),
+            "1.25-1.33");
+  EXPECT_EQ(MatchingVersions([](int m) { return PostCheckpointRoot(m, true); }, Form{200, "", ""}), "");
+}
+
+TEST(TargetProbe, ReadsTheGitVersionOfKubernetesBuildInfo) {
+  EXPECT_EQ(BuildInfoGitVersion("# HELP x\nkubernetes_build_info{build_date=\"2024\",git_version="
+                                "\"v1.28.3\",major=\"1\"} 1\n"),
+            "v1.28.3");
+  EXPECT_EQ(BuildInfoGitVersion("kubelet_x{git_version=\"v1.2.3\"} 1\n"), "");
+}
+
+TEST(CannotCheckpoint, RecognisesExactlyTheKnownTexts) {
+  for (const char* yes :
+       {"rpc error: code = Unimplemented desc = unknown method CheckpointContainer for service "
+        "runtime.v1.RuntimeService",
+        "rpc error: code = Unimplemented desc = method CheckpointContainer not implemented",
+        "rpc error: code = Unknown desc = checkpoint/restore support not available",
+        "rpc error: code = Unknown desc = CRIU binary not found or too old (<31600). Failed to "
+        "checkpoint container \"abc\": failed to check for criu version: exec: \"criu\": executable "
+        "file not found in $PATH",
+        "rpc error: code = Unknown desc = failed to checkpoint container \"abc\": criu binary not "
+        "found in shim path or system PATH",
+        "rpc error: code = Unknown desc = failed to checkpoint container \"abc\": criu support is "
+        "disabled by configuration",
+        "rpc error: code = Unknown desc = failed to checkpoint container 0123abcd: check for CRIU "
+        "failed to check for criu version: exec: \"criu\": executable file not found in $PATH"}) {
+    EXPECT_TRUE(IsCannotCheckpointError(yes)) << yes;
+  }
+  for (const char* no :
+       {"rpc error: code = Unimplemented desc = method CheckpointPod not implemented",
+        "rpc error: code = Unimplemented desc = something else",
+        "rpc error: code = Unknown desc = checkpointing container \"abc\" failed: cannot pause a "
+        "paused container",
+        "rpc error: code = Internal desc = checkpoint/restore support not available"}) {
+    EXPECT_FALSE(IsCannotCheckpointError(no)) << no;
+  }
 }
 
 }  // namespace

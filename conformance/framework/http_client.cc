@@ -43,7 +43,8 @@ std::string HttpResult::Describe() const {
 
 HttpResult SendRequest(const EndpointTarget& target, const std::string& base_url,
                        const std::string& method, const std::string& path_and_query,
-                       const Credentials& who, std::chrono::milliseconds timeout) {
+                       const Credentials& who, std::chrono::milliseconds timeout,
+                       const HttpHeaders& extra) {
   HttpResult out;
   httplib::Client client(base_url, who.cert_file, who.key_file);
   if (!client.is_valid()) {
@@ -65,6 +66,7 @@ HttpResult SendRequest(const EndpointTarget& target, const std::string& base_url
   req.path = path_and_query;
   if (!who.token.empty()) req.headers.emplace("Authorization", "Bearer " + who.token);
   if (method == "POST") req.headers.emplace("Content-Length", "0");
+  for (const auto& [name, value] : extra) req.headers.emplace(name, value);
 
   out.started = std::chrono::steady_clock::now();
   httplib::Result res = client.send(req);

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "conformance/framework/target.h"
 
@@ -26,11 +28,15 @@ struct HttpResult {
   std::string Describe() const;
 };
 
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
 // `method` on `base_url` + `path_and_query` as `who`, with the target's TLS
-// settings, within `timeout`.
+// settings, within `timeout`, with `extra` headers. A POST carries
+// Content-Length: 0. Redirects are not followed.
 HttpResult SendRequest(const EndpointTarget& target, const std::string& base_url,
                        const std::string& method, const std::string& path_and_query,
-                       const Credentials& who, std::chrono::milliseconds timeout);
+                       const Credentials& who, std::chrono::milliseconds timeout,
+                       const HttpHeaders& extra = {});
 
 // Quotes a body for messages: printable ASCII as is, other bytes as \n, \xNN;
 // long bodies cut at 300 bytes.

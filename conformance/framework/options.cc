@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_split.h"
 #include "common/units.h"
+#include "conformance/framework/kubelet_forms.h"
 
 namespace conformance {
 namespace {
@@ -65,6 +66,14 @@ Runtime mode (CRI-level checks of CheckpointContainer):
   --checkpoint-dir DIR            where checkpoint locations go (/tmp); the
                                   runtime and the suite must both see DIR
 
+Judging:
+  --kubelet-version 1.X           judge the node as kubelet 1.X (1.25 to 1.36); default:
+                                  kubernetes_build_info on /metrics when readable, else
+                                  accept every version's answer and report the match
+  --strict                        SHOULD requirements fail the run too
+  --expect-enabled                a node without the checkpoint API fails (default: one
+                                  skip that says so, every other requirement skipped)
+
 Running:
   --focus REGEX                   run the requirements whose id matches
   --skip REGEX                    ... but not these
@@ -78,8 +87,8 @@ Bundled stack only (for meta-tests):
   --fake-cri-flag ARG             pass ARG to its fake-cri (repeatable)
   --endpoint-flag ARG             pass ARG to its endpoint (repeatable)
 
-Exit status: 0 all selected requirements passed or were skipped, 1 some
-failed, 2 bad flags or the target could not be set up.
+Exit status: 0 no MUST requirement failed (nor, with --strict, any SHOULD
+one), 1 some did, 2 bad flags or the target could not be set up.
 )";
 }
 
@@ -116,6 +125,14 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
       e.insecure_skip_tls_verify = any_endpoint_flag = true;
       continue;
     }
+    if (name == "--strict") {
+      o.strict = true;
+      continue;
+    }
+    if (name == "--expect-enabled") {
+      o.expect_enabled = true;
+      continue;
+    }
     if (name.rfind("--", 0) != 0) return absl::InvalidArgumentError("unexpected argument " + name);
     bool inline_value = false;
     if (auto eq = name.find('='); eq != std::string::npos) {
@@ -129,7 +146,7 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
         "--container", "--other-containers", "--not-running-container", "--gate-disabled-url",
         "--root-dir", "--runtime-request-timeout", "--max-clock-skew", "--fake-cri-control",
         "--runtime-endpoint", "--image", "--runtime-handler", "--checkpoint-dir", "--focus", "--skip", "--parallel",
-        "--timeout", "--report-dir", "--fake-cri-flag", "--endpoint-flag"};
+        "--timeout", "--report-dir", "--fake-cri-flag", "--endpoint-flag", "--kubelet-version"};
     if (std::find(std::begin(kValueFlags), std::end(kValueFlags), name) == std::end(kValueFlags)) {
       return absl::InvalidArgumentError("unknown flag " + name + " (see --help)");
     }
@@ -249,6 +266,13 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
         s = duration(&o.run.timeout);
       } else if (name == "--report-dir") {
         o.report_dir = value;
+      } else if (name == "--kubelet-version") {
+        o.kubelet_minor = ParseKubeletMinor(value);
+        if (!o.kubelet_minor) {
+          s = Bad(name, value,
+                  "expected a kubelet version from " + KubeletName(kOldestKubeletMinor) + " to " +
+                      KubeletName(kNewestKubeletMinor) + " (1.28, or v1.28.3)");
+        }
       } else if (name == "--fake-cri-flag") {
         o.fake_cri_flags.push_back(value);
       } else if (name == "--endpoint-flag") {

@@ -21,6 +21,9 @@ struct Options {
   bool list = false;
   bool verbose = false;
   bool help = false;
+  bool strict = false;          // SHOULD failures fail the run
+  bool expect_enabled = false;  // no checkpoint API is a failure
+  std::optional<int> kubelet_minor;  // --kubelet-version
 
   // Endpoint mode (--endpoint-url set).
   std::optional<EndpointTarget> endpoint;

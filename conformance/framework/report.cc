@@ -61,6 +61,14 @@ Counts Count(const std::vector<TestResult>& results) {
   return c;
 }
 
+std::vector<TestResult> OfLevel(const std::vector<TestResult>& results, Level level) {
+  std::vector<TestResult> out;
+  for (const auto& r : results) {
+    if (r.level == level) out.push_back(r);
+  }
+  return out;
+}
+
 std::string Seconds(double s) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(3) << s;
@@ -78,9 +86,18 @@ const char* OutcomeName(Outcome o) {
   return "?";
 }
 
+const char* LevelName(Level level) { return level == Level::kMust ? "MUST" : "SHOULD"; }
+
+bool ExitOk(const std::vector<TestResult>& results, bool strict) {
+  for (const auto& r : results) {
+    if (r.outcome == Outcome::kFailed && (r.level == Level::kMust || strict)) return false;
+  }
+  return true;
+}
+
 void PrintLive(const TestResult& r, std::ostream& out) {
-  out << Tag(r.outcome) << "  " << r.id << " (" << std::fixed << std::setprecision(2) << r.seconds
-      << "s)\n";
+  out << Tag(r.outcome) << "  " << (r.level == Level::kShould ? "(SHOULD) " : "") << r.id << " ("
+      << std::fixed << std::setprecision(2) << r.seconds << "s)\n";
   if (r.outcome != Outcome::kPassed && !r.message.empty()) out << "      " << r.message << "\n";
   out.flush();
 }
@@ -89,18 +106,29 @@ void PrintSummary(const std::vector<TestResult>& results, const std::string& tar
                   double seconds, std::ostream& out) {
   size_t width = 0;
   for (const auto& r : results) width = std::max(width, r.id.size());
-  out << "\nCheckpoint API conformance against " << target << "\n\n";
-  for (const auto& r : results) {
-    out << Tag(r.outcome) << "  " << std::left << std::setw(static_cast<int>(width)) << r.id << "  "
-        << r.title << "\n";
-    if (r.outcome != Outcome::kPassed && !r.message.empty()) {
-      out << "      " << (r.outcome == Outcome::kFailed ? "why: " : "skipped: ") << r.message << "\n";
+  out << "\nCheckpoint API conformance against " << target << "\n";
+  for (Level level : {Level::kMust, Level::kShould}) {
+    std::vector<TestResult> of = OfLevel(results, level);
+    if (of.empty()) continue;
+    out << "\n" << (level == Level::kMust ? "MUST (the docs, and what a correct kubelet does):"
+                                          : "SHOULD (hardening beyond upstream; fails the run "
+                                            "only with --strict):")
+        << "\n";
+    for (const auto& r : of) {
+      out << Tag(r.outcome) << "  " << std::left << std::setw(static_cast<int>(width)) << r.id
+          << "  " << r.title << "\n";
+      if (r.outcome != Outcome::kPassed && !r.message.empty()) {
+        out << "      " << (r.outcome == Outcome::kFailed ? "why: " : "skipped: ") << r.message
+            << "\n";
+      }
     }
   }
-  Counts c = Count(results);
-  out << "\n" << results.size() << " requirements: " << c.passed << " passed, " << c.failed
-      << " failed, " << c.skipped << " skipped in " << std::fixed << std::setprecision(1) << seconds
-      << "s\n";
+  Counts must = Count(OfLevel(results, Level::kMust));
+  Counts should = Count(OfLevel(results, Level::kShould));
+  out << "\n" << results.size() << " requirements in " << std::fixed << std::setprecision(1)
+      << seconds << "s: MUST " << must.passed << " passed, " << must.failed << " failed, "
+      << must.skipped << " skipped; SHOULD " << should.passed << " passed, " << should.failed
+      << " failed, " << should.skipped << " skipped\n";
   out.flush();
 }
 
@@ -120,26 +148,37 @@ absl::Status WriteReports(const std::vector<TestResult>& results, const std::str
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     << "<testsuites name=\"checkpoint-conformance\" tests=\"" << results.size() << "\" failures=\""
     << c.failed << "\" skipped=\"" << c.skipped << "\" errors=\"0\" time=\"" << Seconds(seconds)
-    << "\">\n"
-    << "  <testsuite name=\"checkpoint-conformance\" tests=\"" << results.size()
-    << "\" failures=\"" << c.failed << "\" skipped=\"" << c.skipped << "\" errors=\"0\" time=\""
-    << Seconds(seconds) << "\" timestamp=\"" << stamp << "\" hostname=\"" << Xml(host) << "\">\n"
-    << "    <properties><property name=\"target\" value=\"" << Xml(target)
-    << "\"/></properties>\n";
-  for (const auto& r : results) {
-    x << "    <testcase classname=\"" << Xml(Area(r.id)) << "\" name=\"" << Xml(r.id)
-      << "\" time=\"" << Seconds(r.seconds) << "\">\n";
-    if (r.outcome == Outcome::kFailed) {
-      x << "      <failure message=\"" << Xml(r.message) << "\">" << Xml(r.title) << "\n"
-        << Xml(r.message) << "</failure>\n";
-    } else if (r.outcome == Outcome::kSkipped) {
-      x << "      <skipped message=\"" << Xml(r.message) << "\"/>\n";
+    << "\">\n";
+  // MUST requirements in the suite CI systems know; SHOULD ones in a suite of
+  // their own, so that a dashboard can tell hardening from conformance.
+  for (Level level : {Level::kMust, Level::kShould}) {
+    std::vector<TestResult> of = OfLevel(results, level);
+    if (of.empty()) continue;
+    Counts lc = Count(of);
+    double lsec = 0;
+    for (const auto& r : of) lsec += r.seconds;
+    x << "  <testsuite name=\"checkpoint-conformance" << (level == Level::kShould ? "-should" : "")
+      << "\" tests=\"" << of.size() << "\" failures=\"" << lc.failed << "\" skipped=\""
+      << lc.skipped << "\" errors=\"0\" time=\"" << Seconds(lsec) << "\" timestamp=\"" << stamp
+      << "\" hostname=\"" << Xml(host) << "\">\n"
+      << "    <properties><property name=\"target\" value=\"" << Xml(target)
+      << "\"/><property name=\"level\" value=\"" << LevelName(level) << "\"/></properties>\n";
+    for (const auto& r : of) {
+      x << "    <testcase classname=\"" << Xml(Area(r.id)) << "\" name=\"" << Xml(r.id)
+        << "\" time=\"" << Seconds(r.seconds) << "\">\n";
+      if (r.outcome == Outcome::kFailed) {
+        x << "      <failure message=\"" << Xml(r.message) << "\">" << Xml(r.title) << "\n"
+          << Xml(r.message) << "</failure>\n";
+      } else if (r.outcome == Outcome::kSkipped) {
+        x << "      <skipped message=\"" << Xml(r.message) << "\"/>\n";
+      }
+      std::string text = r.title;
+      for (const auto& n : r.notes) text += "\n" + n;
+      x << "      <system-out>" << Xml(text) << "</system-out>\n    </testcase>\n";
     }
-    std::string out = r.title;
-    for (const auto& n : r.notes) out += "\n" + n;
-    x << "      <system-out>" << Xml(out) << "</system-out>\n    </testcase>\n";
+    x << "  </testsuite>\n";
   }
-  x << "  </testsuite>\n</testsuites>\n";
+  x << "</testsuites>\n";
 
   nlohmann::json j;
   j["target"] = target;
@@ -147,10 +186,14 @@ absl::Status WriteReports(const std::vector<TestResult>& results, const std::str
   j["passed"] = c.passed;
   j["failed"] = c.failed;
   j["skipped"] = c.skipped;
+  Counts must = Count(OfLevel(results, Level::kMust));
+  j["must_failed"] = must.failed;
+  j["should_failed"] = c.failed - must.failed;
   j["results"] = nlohmann::json::array();
   for (const auto& r : results) {
     j["results"].push_back({{"id", r.id},
                             {"title", r.title},
+                            {"level", LevelName(r.level)},
                             {"outcome", OutcomeName(r.outcome)},
                             {"message", r.message},
                             {"notes", r.notes},

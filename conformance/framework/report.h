@@ -26,6 +26,10 @@ absl::Status WriteReports(const std::vector<TestResult>& results, const std::str
 
 const char* OutcomeName(Outcome o);  // "passed", "failed", "skipped"
 
+// The run passes when no MUST requirement failed (and, with `strict`, no
+// SHOULD requirement either).
+bool ExitOk(const std::vector<TestResult>& results, bool strict);
+
 }  // namespace conformance
 
 #endif  // CONFORMANCE_FRAMEWORK_REPORT_H_

@@ -19,7 +19,18 @@ enum Need : unsigned {
   kNeedsEndpoint = 1u << 0,  // an endpoint URL (bundled, or --endpoint-url)
   kNeedsRuntime = 1u << 1,   // a CRI socket (bundled, or --runtime-endpoint)
   kNeedsControl = 1u << 2,   // a fake-cri whose faults we can set (bundled, --fake-cri-control)
+  // Anonymous auth off: requests without credentials are refused (401). Not
+  // applicable on a node with anonymous auth on, which is configuration.
+  kNeedsAnonymousOff = 1u << 3,
 };
+
+// How binding a requirement is. MUST: the Kubernetes docs, or what a correct
+// kubelet of the target's version does (a node that fails it is wrong).
+// SHOULD: hardening beyond upstream (unique archive names, anonymous auth off,
+// a tightened checkpoints directory, nothing partial left on failure): reported
+// on their own, and failing the exit status only with --strict.
+enum class Level { kMust, kShould };
+const char* LevelName(Level level);  // "MUST", "SHOULD"
 
 struct Requirement {
   // "area.name", stable: filters, reports, the meta-tests and README use it.
@@ -34,9 +45,14 @@ struct Requirement {
   // test a container of its own (the bundled stack does).
   bool injects_faults = false;
   std::function<void(TestContext&)> run;
+  Level level = Level::kMust;
 };
 
 using Requirements = std::vector<Requirement>;
+
+// The requirement that says whether the node serves the checkpoint API at
+// all; when it does not, every other endpoint requirement is skipped for it.
+inline constexpr char kApiEnabledRequirement[] = "responses.checkpoint-api-enabled";
 
 // The areas, one file each.
 void AddResponseRequirements(Requirements* out);

@@ -21,6 +21,16 @@ std::string UnmetNeed(const Requirement& r, const Target& target) {
     return "needs a runtime whose faults the suite can set: fake-cri (bundled stack, or "
            "--fake-cri-control)";
   }
+  if ((r.needs & kNeedsEndpoint) && !target.endpoint->kubelet.api_registered &&
+      r.id != kApiEnabledRequirement) {
+    return "not run: the node serves no checkpoint API (" + std::string(kApiEnabledRequirement) +
+           ")";
+  }
+  if ((r.needs & kNeedsAnonymousOff) && target.endpoint->kubelet.anonymous) {
+    return "not applicable: anonymous auth is on, so a request without credentials is user "
+           "system:anonymous (" + target.endpoint->kubelet.anonymous_answer +
+           "); auth.anonymous-auth-off reports it";
+  }
   return "";
 }
 
@@ -28,6 +38,7 @@ TestResult RunOne(const Requirement& r, Target* target, std::chrono::millisecond
   TestResult result;
   result.id = r.id;
   result.title = r.title;
+  result.level = r.level;
   auto start = std::chrono::steady_clock::now();
   std::string unmet = UnmetNeed(r, *target);
   if (!unmet.empty()) {

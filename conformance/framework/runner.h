@@ -31,6 +31,7 @@ struct TestResult {
   std::string message;  // why it failed or was skipped
   std::vector<std::string> notes;
   double seconds = 0;
+  Level level = Level::kMust;
 };
 
 // Answers the results in `requirements` order. `on_done` is called (serialized)

@@ -36,6 +36,18 @@ struct Credentials {
   bool empty() const { return token.empty() && cert_file.empty(); }
 };
 
+// What the suite learnt about the node before the tests: its kubelet version,
+// whether the checkpoint route exists at all, whether requests without
+// credentials are anonymous ones. Filled by ProbeEndpoint (target_probe.h).
+struct KubeletFacts {
+  std::optional<int> minor;    // the version judged as; nullopt: accept every version's forms
+  std::string version_source;  // "--kubelet-version", "kubernetes_build_info on /metrics", ...
+  bool api_registered = true;  // false: POST /checkpoint/... answers Go's "404 page not found"
+  std::string api_absent_answer;
+  bool anonymous = false;      // a request without credentials is user system:anonymous
+  std::string anonymous_answer;
+};
+
 struct EndpointTarget {
   std::string url;  // https://host:port (or http:// for an --insecure-http endpoint)
   std::string ca_file;
@@ -59,6 +71,9 @@ struct EndpointTarget {
   std::vector<ContainerRef> others;    // more running containers, for concurrency
   std::optional<ContainerRef> not_running;  // an exited (or created) container
   std::string gate_disabled_url;       // the same node with ContainerCheckpoint=false
+  // --expect-enabled: a node without the checkpoint route fails, not skips.
+  bool expect_enabled = false;
+  KubeletFacts kubelet;
 
   // A container of its own for each test that sets faults, by test id; the
   // bundled stack provides them. Missing: such tests use `main` and run alone.

@@ -59,7 +59,7 @@ const std::map<std::string, Call>& Calls() {
 }
 
 constexpr const char* kErrorEffects[] = {
-    "unimplemented-unknown-method", "unimplemented", "crio-no-criu", "containerd-no-criu",
+    "unimplemented-unknown-method", "unimplemented", "crio-no-criu", "containerd-no-criu", "containerd-2.4-no-criu",
     "not-found", "not-running", "checkpoint-conflict", "error"};
 constexpr const char* kArchiveEffects[] = {"disk-full", "crash", "archive-mode-0644", "no-archive",
                                            "archive-elsewhere", "not-a-tar", "missing-entry"};
