@@ -2,21 +2,30 @@
 #define ENDPOINT_CONFIG_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/log.h"
+#include "endpoint/kubelet_profile.h"
 
 namespace endpoint {
 
 // The endpoint's command line. Flags the kubelet has keep the kubelet's names,
-// syntax and defaults (except --anonymous-auth, off here); the rest are ours.
+// syntax and defaults (--anonymous-auth keeps the KubeletConfiguration file's
+// default, false, rather than the bare flag's, true); the rest are ours.
 struct Config {
+  // --kubelet-version: the kubelet minor version answered as (kubelet_profile.h).
+  std::string kubelet_version = std::string(kDefaultKubeletVersion);
   std::string container_runtime_endpoint = "unix:///run/containerd/containerd.sock";
   std::string root_dir = "/var/lib/kubelet";
   std::chrono::nanoseconds runtime_request_timeout = std::chrono::minutes(2);
-  bool checkpoint_gate = true;  // --feature-gates=ContainerCheckpoint=... (beta, on since 1.30)
+  // --feature-gates=ContainerCheckpoint=...; unset: the version's default
+  // (off before 1.30, on from 1.30).
+  std::optional<bool> checkpoint_gate;
+  // --enable-debugging-handlers; the route needs it from 1.33.
+  bool enable_debugging_handlers = true;
   std::string hostname_override;  // default: the host name, lower-cased
   std::string address = "0.0.0.0";
   int port = 10250;
@@ -41,11 +50,15 @@ struct Config {
   bool help = false;
 
   std::string CheckpointsDir() const { return root_dir + "/checkpoints"; }
+  // The ContainerCheckpoint gate in effect for `profile`.
+  bool CheckpointGate(const KubeletProfile& profile) const {
+    return checkpoint_gate.value_or(profile.checkpoint_gate_default);
+  }
 };
 
 // Parses and validates flags; errors name the flag and say what is wrong.
 absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args);
-const char* ConfigUsage();
+std::string ConfigUsage();
 
 }  // namespace endpoint
 

@@ -58,9 +58,13 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
 
 absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock* clock) {
   std::unique_ptr<Endpoint> e(new Endpoint());
-  if (c.checkpoint_gate) {
+  auto profile = FindKubeletProfile(c.kubelet_version);
+  if (!profile.ok()) return absl::InvalidArgumentError("--kubelet-version: " + std::string(profile.status().message()));
+  const bool gate = c.CheckpointGate(**profile);
+  if (gate) {
     if (absl::Status s = PrepareCheckpointsDir(c.root_dir); !s.ok()) return s;
   }
+  e->metrics_.SetBuildInfo((*profile)->build);
 
   // One API server client for both webhooks.
   std::shared_ptr<ApiClient> api;
@@ -137,8 +141,13 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
   ho.runtime_request_timeout = c.runtime_request_timeout;
   ho.max_checkpoints_per_container = c.max_checkpoints_per_container;
   e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), clock, ho);
-  e->router_ = std::make_unique<Router>(c.checkpoint_gate, c.hostname_override, e->authn_.get(),
-                                        e->authz_.get(), e->handler_.get(), &e->metrics_);
+  RouterOptions ro;
+  ro.profile = *profile;
+  ro.checkpoint_gate = gate;
+  ro.enable_debugging_handlers = c.enable_debugging_handlers;
+  ro.node_name = c.hostname_override;
+  e->router_ = std::make_unique<Router>(ro, e->authn_.get(), e->authz_.get(), e->handler_.get(),
+                                        &e->metrics_);
   auto server = HttpServer::Start(http, e->router_.get(), &e->metrics_);
   if (!server.ok()) return server.status();
   e->server_ = std::move(*server);

@@ -17,7 +17,8 @@
 
 namespace endpoint {
 
-// The whole endpoint, wired from a Config: the checkpoints directory (0700),
+// The whole endpoint, wired from a Config and the kubelet version it names:
+// the checkpoints directory (0700 when made),
 // TLS files (self-signed in --cert-dir when none are given), authenticators,
 // authorizer, CRI client, namer, handler, router and HTTP server. main.cc and
 // the tests build it the same way. Thread-safe; Shutdown once.

@@ -50,6 +50,22 @@ TEST(Metrics, OneSuccessfulCheckpointCountsOneAndNoError) {
                               "type=\"checkpoint_container\"} 0\n"));
 }
 
+TEST(Metrics, BuildInfoIsOneWithComponentBaseLabelsSorted) {
+  Metrics metrics;
+  KubeletBuildInfo info{"1", "28", "v1.28.0", "abc", "clean", "2023-08-15T00:00:00Z",
+                        "go1.20.7", "gc", "linux/amd64"};
+  metrics.SetBuildInfo(info);
+  EXPECT_THAT(metrics.Render(),
+              HasSubstr(
+            "# HELP kubernetes_build_info [ALPHA] A metric with a constant '1' value labeled by "
+            "major, minor, git version, git commit, git tree state, build date, Go version, and "
+            "compiler from which Kubernetes was built, and platform on which it is running.\n"
+            "# TYPE kubernetes_build_info gauge\n"
+            "kubernetes_build_info{build_date=\"2023-08-15T00:00:00Z\",compiler=\"gc\","
+            "git_commit=\"abc\",git_tree_state=\"clean\",git_version=\"v1.28.0\","
+            "go_version=\"go1.20.7\",major=\"1\",minor=\"28\",platform=\"linux/amd64\"} 1\n"));
+}
+
 TEST(Metrics, RendersSmallCaseExactly) {
   Metrics metrics;
   metrics.RecordRuntimeOperation("list_containers", 0.01, true);
