@@ -138,9 +138,8 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
                                      &e->metrics_);
   e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock);
   CheckpointHandlerOptions ho;
-  ho.runtime_request_timeout = c.runtime_request_timeout;
   ho.max_checkpoints_per_container = c.max_checkpoints_per_container;
-  e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), clock, ho);
+  e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), ho);
   RouterOptions ro;
   ro.profile = *profile;
   ro.checkpoint_gate = gate;

@@ -123,7 +123,7 @@ class KubeletVersionTest : public ::testing::TestWithParam<Row> {
   FakeClock clock_{WallTime(std::chrono::seconds(1728962280))};
   ArchiveNamer namer_{dir_.path(), &clock_};
   NiceMock<MockRuntimeClient> runtime_;
-  CheckpointHandler handler_{&runtime_, &namer_, &clock_, CheckpointHandlerOptions()};
+  CheckpointHandler handler_{&runtime_, &namer_, CheckpointHandlerOptions()};
   FakeAuth auth_;
   Metrics metrics_;
 };

@@ -17,9 +17,6 @@ constexpr char kHttpRequests[] = "kubelet_http_requests_total";
 constexpr char kHttpResponses[] = "checkpoint_endpoint_http_responses_total";
 constexpr char kBuildInfo[] = "kubernetes_build_info";
 
-// The e2e test's operation (instrumented_services.go CheckpointContainer).
-constexpr char kCheckpointOperation[] = "checkpoint_container";
-
 std::string EscapeHelp(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -125,11 +122,6 @@ const std::vector<double>& Metrics::RuntimeOperationBuckets() {
   return kBuckets;
 }
 
-Metrics::Metrics() {
-  operations_[kCheckpointOperation] = 0;
-  operation_errors_[kCheckpointOperation] = 0;
-}
-
 void Metrics::SetBuildInfo(const KubeletBuildInfo& info) {
   // Label names as component-base registers them; rendered sorted by name, as
   // client_golang does.
@@ -228,18 +220,21 @@ std::string Metrics::Render() const {
              static_cast<double>(h.count));
     }
   }
-  // operations_ and operation_errors_ always hold the pre-registered series.
-  Header(&out, kOperationErrors,
-         "[ALPHA] Cumulative number of runtime operation errors by operation "
-         "type.",
-         "counter");
-  for (const auto& [type, n] : operation_errors_) {
-    Sample(&out, kOperationErrors, Label("operation_type", type), static_cast<double>(n));
+  if (!operation_errors_.empty()) {
+    Header(&out, kOperationErrors,
+           "[ALPHA] Cumulative number of runtime operation errors by operation "
+           "type.",
+           "counter");
+    for (const auto& [type, n] : operation_errors_) {
+      Sample(&out, kOperationErrors, Label("operation_type", type), static_cast<double>(n));
+    }
   }
-  Header(&out, kOperations, "[ALPHA] Cumulative number of runtime operations by operation type.",
-         "counter");
-  for (const auto& [type, n] : operations_) {
-    Sample(&out, kOperations, Label("operation_type", type), static_cast<double>(n));
+  if (!operations_.empty()) {
+    Header(&out, kOperations,
+           "[ALPHA] Cumulative number of runtime operations by operation type.", "counter");
+    for (const auto& [type, n] : operations_) {
+      Sample(&out, kOperations, Label("operation_type", type), static_cast<double>(n));
+    }
   }
   if (!build_info_.empty()) {
     // k8s.io/component-base metrics/prometheus/version: GaugeVec, ALPHA.

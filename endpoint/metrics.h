@@ -33,6 +33,11 @@ namespace endpoint {
 // is k8s.io/component-base's (metrics/prometheus/version), registered by the
 // kubelet's imports.
 //
+// As in the kubelet, no series exists before its first observation: the
+// runtime counters have no operation_type="checkpoint_container" series until
+// a checkpoint has been attempted (the node e2e test reads a missing series as
+// 0), and the error counter none until one failed.
+//
 // Families render sorted by name, series by label values, a family with no
 // series not at all, numbers as Go's strconv 'g' (client_golang's writeFloat):
 // all as client_golang's registry does.
@@ -43,11 +48,7 @@ class Metrics {
   // Content-Type of Render()'s output.
   static constexpr char kContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
-  // Pre-registers operation_type="checkpoint_container" at 0 in both runtime
-  // counters: the node e2e test (test/e2e_node/checkpoint_container.go) reads
-  // them before and after one checkpoint and expects 0/0 then 1/0. It also
-  // reads a missing series as 0, so this only makes the start visible.
-  Metrics();
+  Metrics() = default;
 
   // kubernetes_build_info{...} 1, with `info`'s labels (replaces any earlier).
   void SetBuildInfo(const KubeletBuildInfo& info);

@@ -37,8 +37,7 @@ class RouterTest : public ::testing::Test {
   // The newest kubelet unless told otherwise (the per-version rows are in
   // kubelet_profile_test.cc).
   std::unique_ptr<Router> Make(bool gate = true, const std::string& version = "1.36") {
-    handler_ = std::make_unique<CheckpointHandler>(&runtime_, &namer_, &clock_,
-                                                   CheckpointHandlerOptions());
+    handler_ = std::make_unique<CheckpointHandler>(&runtime_, &namer_, CheckpointHandlerOptions());
     RouterOptions o;
     o.profile = *FindKubeletProfile(version);
     o.checkpoint_gate = gate;

@@ -426,6 +426,23 @@ TEST_F(EndpointTest, DeadlineExceededIs500) {
   EXPECT_TRUE(WaitFor([&] { return Archives().empty(); }));
 }
 
+TEST_F(EndpointTest, SubSecondRuntimeRequestTimeoutIsTheDeadline) {
+  // defaultTimeout = int64(D / time.Second) = 0: the request carries 0 and
+  // the deadline is D itself (tests/runtime_client_test.cc checks the request).
+  Config c = BaseConfig();
+  c.runtime_request_timeout = milliseconds(500);
+  StartEndpoint(c);
+  auto start = Steady::now();
+  auto r = Post("/checkpoint/default/web/slow");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body,
+            "checkpointing of default/web/slow failed (rpc error: code = DeadlineExceeded desc = "
+            "context deadline exceeded)");
+  EXPECT_GE(Steady::now() - start, milliseconds(500));
+  EXPECT_LT(Steady::now() - start, milliseconds(5000));
+}
+
 TEST_F(EndpointTest, LargerTimeoutLengthensTheDeadline) {
   Config c = BaseConfig();
   c.runtime_request_timeout = std::chrono::seconds(1);
@@ -519,15 +536,38 @@ TEST_F(EndpointTest, RetentionKeepsTheNewestN) {
 }
 
 TEST_F(EndpointTest, MetricsMoveByExactlyOneCheckpoint) {
+  // As the kubelet: no checkpoint_container series before the first attempt
+  // (the node e2e test reads a missing one as 0), and no error series after a
+  // success.
   StartEndpoint(BaseConfig());
   const std::string total = "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"}";
   const std::string errors =
       "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"}";
-  EXPECT_EQ(Metric(total), 0);
-  EXPECT_EQ(Metric(errors), 0);
+  EXPECT_EQ(Metric(total), -1);  // absent
+  EXPECT_EQ(Metric(errors), -1);
   ASSERT_EQ(Post("/checkpoint/default/web/nginx")->status, 200);
   EXPECT_EQ(Metric(total), 1);
-  EXPECT_EQ(Metric(errors), 0);
+  EXPECT_EQ(Metric(errors), -1);
+}
+
+TEST_F(EndpointTest, NegativeTimeoutIsCountedAsAFailedCheckpointOperation) {
+  StartEndpoint(BaseConfig());
+  const std::string total = "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"}";
+  const std::string errors =
+      "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"}";
+  // Not running: rejected before the CRI call, nothing counted.
+  auto r = Post("/checkpoint/default/web/done?timeout=-1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "checkpointing of default/web/done failed (container done not found)");
+  EXPECT_EQ(Metric(total), -1);
+  // Running: the CRI client rejects it inside the instrumented call.
+  r = Post("/checkpoint/default/web/nginx?timeout=-1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(Metric(total), 1);
+  EXPECT_EQ(Metric(errors), 1);
+  EXPECT_EQ(runtime_->counters()->Calls().count("CheckpointContainer"), 0u);  // no RPC sent
+  EXPECT_TRUE(Archives().empty());
 }
 
 TEST_F(EndpointTest, HealthzAndMetricsNeedAuth) {
