@@ -77,7 +77,8 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
     return text(500, CheckpointFailedText(r, "container " + r.container + " not found"));
   }
 
-  // 9. The archive's name (never one handed out before or present on disk).
+  // 9. The archive's name: the kubelet's for this second (unique only with
+  // --unique-archive-names). Held until the call ends, for retention.
   const std::string location = namer_->Reserve(r.ns, r.pod, r.container);
   struct Release {
     ArchiveNamer* namer;

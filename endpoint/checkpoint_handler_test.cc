@@ -24,7 +24,7 @@ class CheckpointHandlerTest : public ::testing::Test {
   void SetUp() override {
     setenv("TZ", "UTC", 1);
     tzset();
-    namer_ = std::make_unique<ArchiveNamer>(dir_.path(), &clock_);
+    namer_ = std::make_unique<ArchiveNamer>(dir_.path(), &clock_, /*unique=*/false);
   }
 
   CheckpointRequest Req(std::vector<std::string> timeouts = {}) {
@@ -153,25 +153,42 @@ TEST_F(CheckpointHandlerTest, RuntimeDownWhileLookingUpIs500WithUnavailable) {
             "connection refused)");
 }
 
-TEST_F(CheckpointHandlerTest, TwoCheckpointsInOneSecondGetDistinctNames) {
-  EXPECT_CALL(runtime_, FindPod(_, _))
+// Two checkpoints of nginx; returns the locations the runtime was given.
+std::vector<std::string> TwoCheckpoints(MockRuntimeClient& runtime, CheckpointHandler& h,
+                                        const CheckpointRequest& r) {
+  EXPECT_CALL(runtime, FindPod(_, _))
       .Times(2)
       .WillRepeatedly(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
-  EXPECT_CALL(runtime_, FindContainer(_, _))
+  EXPECT_CALL(runtime, FindContainer(_, _))
       .Times(2)
       .WillRepeatedly(Return(std::optional<ContainerRef>(ContainerRef{"c1", "nginx", true})));
   std::vector<std::string> locations;
-  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _))
+  EXPECT_CALL(runtime, Checkpoint(_, _, _, _))
       .Times(2)
       .WillRepeatedly([&](const std::string&, const std::string& loc, int64_t,
                           const std::function<bool()>&) {
         locations.push_back(loc);
         return absl::OkStatus();
       });
-  ASSERT_EQ(Handle(Req()).status, 200);
-  ASSERT_EQ(Handle(Req()).status, 200);
+  EXPECT_EQ(h.Handle(r).status, 200);
+  EXPECT_EQ(h.Handle(r).status, 200);
+  return locations;
+}
+
+TEST_F(CheckpointHandlerTest, TwoCheckpointsInOneSecondShareTheKubeletsName) {
+  CheckpointHandler h(&runtime_, namer_.get(), options_);
+  std::vector<std::string> locations = TwoCheckpoints(runtime_, h, Req());
+  const std::string name = dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar";
+  EXPECT_EQ(locations, (std::vector<std::string>{name, name}));
+  EXPECT_EQ(clock_.sleeps(), 0);
+}
+
+TEST_F(CheckpointHandlerTest, UniqueArchiveNamesGiveTheSecondTheNextSecond) {
+  ArchiveNamer unique(dir_.path(), &clock_, /*unique=*/true);
+  CheckpointHandler h(&runtime_, &unique, options_);
+  std::vector<std::string> locations = TwoCheckpoints(runtime_, h, Req());
   ASSERT_EQ(locations.size(), 2u);
-  EXPECT_NE(locations[0], locations[1]);
+  EXPECT_EQ(locations[0], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
   EXPECT_EQ(locations[1], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:01Z.tar");
   EXPECT_EQ(clock_.sleeps(), 1);  // waited for the next second, once
 }

@@ -51,8 +51,14 @@ Ours:
   --authorization-policy-file F     rules for --authorization-mode=Policy (endpoint/auth/README.md)
   --insecure-http                   plain HTTP for local development (loopback only)
   --insecure-http-any-address       ... also on other addresses
-  --max-checkpoints-per-container N keep only the newest N archives per container (0 = all)
   --shutdown-grace-period D         how long SIGTERM waits for running checkpoints (30s)
+Beyond upstream (protections no kubelet has; off by default):
+  --unique-archive-names[=BOOL]     never give two checkpoints one archive name: wait
+                                    for the next second instead (false: the kubelet
+                                    names both alike and the runtime overwrites)
+  --tighten-checkpoints-dir[=BOOL]  chmod an existing checkpoints dir to 0700, refuse a
+                                    symlink there (false: kept as found, as MkdirAll)
+  --max-checkpoints-per-container N keep only the newest N archives per container (0 = all)
   --log-level debug|info|warn|error
 )";
   usage = absl::StrReplaceAll(usage, {{"@VERSIONS@", KubeletVersionList()},
@@ -89,7 +95,9 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
                                      "--insecure-http",
                                      "--insecure-http-any-address",
                                      "--authentication-token-webhook",
-                                     "--enable-debugging-handlers"};
+                                     "--enable-debugging-handlers",
+                                     "--unique-archive-names",
+                                     "--tighten-checkpoints-dir"};
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i], value;
     bool has_value = false;
@@ -139,6 +147,10 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
       c.kubelet_version = value;
     } else if (name == "--enable-debugging-handlers") {
       s = boolean(&c.enable_debugging_handlers);
+    } else if (name == "--unique-archive-names") {
+      s = boolean(&c.unique_archive_names);
+    } else if (name == "--tighten-checkpoints-dir") {
+      s = boolean(&c.tighten_checkpoints_dir);
     } else if (name == "--container-runtime-endpoint") {
       if (value.rfind("unix:///", 0) != 0) {
         return Bad(name, value, "expected a unix socket URL, unix:///path/to.sock");

@@ -14,7 +14,8 @@ namespace endpoint {
 
 // The endpoint's command line. Flags the kubelet has keep the kubelet's names,
 // syntax and defaults (--anonymous-auth keeps the KubeletConfiguration file's
-// default, false, rather than the bare flag's, true); the rest are ours.
+// default, false, rather than the bare flag's, true); the rest are ours, and
+// those that protect beyond what a kubelet does are off by default.
 struct Config {
   // --kubelet-version: the kubelet minor version answered as (kubelet_profile.h).
   std::string kubelet_version = std::string(kDefaultKubeletVersion);
@@ -44,7 +45,10 @@ struct Config {
   std::chrono::nanoseconds authorization_webhook_cache_unauthorized_ttl = std::chrono::seconds(30);
   bool insecure_http = false;             // plain HTTP for local development
   bool insecure_http_any_address = false;  // ... even off loopback
-  size_t max_checkpoints_per_container = 0;
+  // Beyond upstream, opt-in:
+  size_t max_checkpoints_per_container = 0;  // retention; 0 = keep all
+  bool unique_archive_names = false;         // never hand out one name twice
+  bool tighten_checkpoints_dir = false;      // chmod 0700; refuse a symlink there
   std::chrono::nanoseconds shutdown_grace_period = std::chrono::seconds(30);
   kit::LogLevel log_level = kit::LogLevel::kInfo;
   bool help = false;

@@ -23,6 +23,10 @@ TEST(Config, DefaultsAreTheKubelets) {
   EXPECT_FALSE(c->anonymous_auth);
   EXPECT_EQ(c->authorization_mode, "AlwaysAllow");
   EXPECT_FALSE(c->hostname_override.empty());
+  // Protections beyond upstream are opt-in.
+  EXPECT_FALSE(c->unique_archive_names);
+  EXPECT_FALSE(c->tighten_checkpoints_dir);
+  EXPECT_EQ(c->max_checkpoints_per_container, 0u);
 }
 
 TEST(Config, GateDefaultsToTheVersionsDefault) {
@@ -38,18 +42,22 @@ TEST(Config, GateDefaultsToTheVersionsDefault) {
 }
 
 TEST(Config, ReadsTheNewFlags) {
-  auto c = Parse({"--enable-debugging-handlers=false"});
+  auto c = Parse({"--enable-debugging-handlers=false", "--unique-archive-names",
+                  "--tighten-checkpoints-dir=true"});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(c->enable_debugging_handlers);
+  EXPECT_TRUE(c->unique_archive_names);
+  EXPECT_TRUE(c->tighten_checkpoints_dir);
 }
 
-TEST(Config, UsageListsTheVersions) {
+TEST(Config, UsageListsTheVersionsAndTheOptInProtections) {
   const std::string usage = ConfigUsage();
   EXPECT_NE(usage.find("1.25, 1.26, 1.27, 1.28, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36 "
                        "(1.36)"),
             std::string::npos)
       << usage;
-  for (const char* flag : {"--enable-debugging-handlers"}) {
+  for (const char* flag : {"--unique-archive-names", "--tighten-checkpoints-dir",
+                           "--max-checkpoints-per-container", "--enable-debugging-handlers"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
@@ -87,6 +95,7 @@ TEST(Config, ErrorsNameTheFlag) {
        "--kubelet-version=1.24: unknown kubelet version \"1.24\" (one of 1.25, 1.26"},
       {{"--kubelet-version"}, "--kubelet-version: needs a value"},
       {{"--enable-debugging-handlers=maybe"}, "not a boolean"},
+      {{"--unique-archive-names=2"}, "not a boolean"},
   };
   for (const Case& c : cases) {
     auto r = Parse(c.args);

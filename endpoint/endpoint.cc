@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -19,8 +20,20 @@
 #include "endpoint/tls.h"
 
 namespace endpoint {
+namespace {
 
-absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
+// An errno as Go's syscall.Errno prints it ("file exists", not "File exists").
+std::string GoErrnoText(int err) {
+  std::string text = std::strerror(err);
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+}  // namespace
+
+absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten) {
+  // setupDataDirs: os.MkdirAll(rootDir, 0750), then, with the gate on,
+  // os.MkdirAll(checkpointsDir, 0700) ("error creating checkpoint directory").
   struct stat st;
   if (::stat(root_dir.c_str(), &st) != 0) {
     if (errno != ENOENT || ::mkdir(root_dir.c_str(), 0750) != 0) {
@@ -31,6 +44,24 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
     return absl::FailedPreconditionError(absl::StrCat("--root-dir ", root_dir, ": not a directory"));
   }
   const std::string dir = root_dir + "/checkpoints";
+  if (!tighten) {
+    // MkdirAll: stat (following a symlink); a directory is fine as it is,
+    // whatever its mode; anything else that exists is an error; else mkdir
+    // 0700 (less the umask).
+    if (::stat(dir.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) return absl::OkStatus();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "error creating checkpoint directory: mkdir ", dir, ": not a directory"));
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0) {
+      const int err = errno;
+      if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return absl::OkStatus();
+      return absl::FailedPreconditionError(absl::StrCat("error creating checkpoint directory: mkdir ",
+                                                        dir, ": ", GoErrnoText(err)));
+    }
+    return absl::OkStatus();
+  }
+  // --tighten-checkpoints-dir (beyond upstream): exactly 0700, never through a symlink.
   if (::lstat(dir.c_str(), &st) != 0) {
     if (::mkdir(dir.c_str(), 0700) != 0) {
       return absl::FailedPreconditionError(absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
@@ -39,8 +70,8 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
     return absl::OkStatus();
   }
   if (S_ISLNK(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(dir, " is a symlink; archives are never written through one"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, " is a symlink; with --tighten-checkpoints-dir archives are never written through one"));
   }
   if (!S_ISDIR(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(dir, " exists and is not a directory"));
@@ -62,7 +93,9 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
   if (!profile.ok()) return absl::InvalidArgumentError("--kubelet-version: " + std::string(profile.status().message()));
   const bool gate = c.CheckpointGate(**profile);
   if (gate) {
-    if (absl::Status s = PrepareCheckpointsDir(c.root_dir); !s.ok()) return s;
+    if (absl::Status s = PrepareCheckpointsDir(c.root_dir, c.tighten_checkpoints_dir); !s.ok()) {
+      return s;
+    }
   }
   e->metrics_.SetBuildInfo((*profile)->build);
 
@@ -136,7 +169,7 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
 
   e->runtime_ = NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout,
                                      &e->metrics_);
-  e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock);
+  e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock, c.unique_archive_names);
   CheckpointHandlerOptions ho;
   ho.max_checkpoints_per_container = c.max_checkpoints_per_container;
   e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), ho);

@@ -121,7 +121,7 @@ class KubeletVersionTest : public ::testing::TestWithParam<Row> {
   const KubeletProfile* profile_ = nullptr;
   fakecri::TempDir dir_;
   FakeClock clock_{WallTime(std::chrono::seconds(1728962280))};
-  ArchiveNamer namer_{dir_.path(), &clock_};
+  ArchiveNamer namer_{dir_.path(), &clock_, /*unique=*/false};
   NiceMock<MockRuntimeClient> runtime_;
   CheckpointHandler handler_{&runtime_, &namer_, CheckpointHandlerOptions()};
   FakeAuth auth_;

@@ -53,7 +53,7 @@ class RouterTest : public ::testing::Test {
 
   fakecri::TempDir dir_;
   FakeClock clock_{WallTime(std::chrono::seconds(1728962280))};
-  ArchiveNamer namer_{dir_.path(), &clock_};
+  ArchiveNamer namer_{dir_.path(), &clock_, /*unique=*/false};
   StrictMock<MockRuntimeClient> runtime_;
   StrictMock<MockAuthenticator> authn_;
   StrictMock<MockAuthorizer> authz_;

@@ -461,8 +461,29 @@ TEST_F(EndpointTest, LargerTimeoutLengthensTheDeadline) {
   EXPECT_EQ(r->status, 200) << r->body;
 }
 
-TEST_F(EndpointTest, TwoCheckpointsInTheSameSecondGetTwoIntactArchives) {
-  StartEndpoint(BaseConfig());
+TEST_F(EndpointTest, TwoCheckpointsInTheSameSecondGetTheSameNameByDefault) {
+  // As the kubelet. fake-cri then refuses to write over the first archive
+  // (containerd and CRI-O would overwrite it in place).
+  FakeClock frozen(std::chrono::system_clock::now());
+  StartEndpoint(BaseConfig(), &frozen);
+  auto first = Post("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  std::string location = nlohmann::json::parse(first->body)["items"][0];
+  auto second = Post("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 500);
+  EXPECT_EQ(second->body, "checkpointing of default/web/nginx failed (rpc error: code = "
+                          "AlreadyExists desc = checkpoint location \"" +
+                              location + "\" already exists; refusing to overwrite it)");
+  EXPECT_TRUE(fakecri::ReadTar(location).ok);
+  EXPECT_EQ(Archives().size(), 1u);
+}
+
+TEST_F(EndpointTest, UniqueArchiveNamesGiveTwoIntactArchivesInTheSameSecond) {
+  Config c = BaseConfig();
+  c.unique_archive_names = true;
+  StartEndpoint(c);
   int status[2] = {0, 0};
   std::string body[2];
   auto post = [&](int i) {
@@ -579,13 +600,54 @@ TEST_F(EndpointTest, HealthzAndMetricsNeedAuth) {
   EXPECT_EQ(h->body, "ok");
 }
 
-TEST_F(EndpointTest, WiderCheckpointsDirIsTightenedAtStartUp) {
+TEST_F(EndpointTest, ExistingCheckpointsDirKeepsItsModeByDefault) {
+  // The kubelet's MkdirAll(dir, 0700) never changes an existing directory.
   std::filesystem::create_directories(Checkpoints());
   ::chmod(Checkpoints().c_str(), 0755);
   StartEndpoint(BaseConfig());
   struct stat st;
   ASSERT_EQ(::stat(Checkpoints().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+  EXPECT_EQ(Post("/checkpoint/default/web/nginx")->status, 200);
+}
+
+TEST_F(EndpointTest, WiderCheckpointsDirIsTightenedWithTheFlag) {
+  std::filesystem::create_directories(Checkpoints());
+  ::chmod(Checkpoints().c_str(), 0755);
+  Config c = BaseConfig();
+  c.tighten_checkpoints_dir = true;
+  StartEndpoint(c);
+  struct stat st;
+  ASSERT_EQ(::stat(Checkpoints().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0700u);
+}
+
+TEST_F(EndpointTest, SymlinkedCheckpointsDirIsFollowedByDefaultAndRefusedWithTheFlag) {
+  std::filesystem::create_directories(root_);
+  std::filesystem::create_directories(dir_.Join("elsewhere"));
+  std::filesystem::create_directory_symlink(dir_.Join("elsewhere"), Checkpoints());
+  Config c = BaseConfig();
+  c.tighten_checkpoints_dir = true;
+  auto refused = Endpoint::Start(c, &clock_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("is a symlink"), std::string::npos)
+      << refused.status();
+  StartEndpoint(BaseConfig());  // as MkdirAll, which follows it
+  auto r = Post("/checkpoint/default/web/nginx");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.Join("elsewhere")),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST_F(EndpointTest, CheckpointsPathThatIsAFileStopsStartUp) {
+  std::filesystem::create_directories(root_);
+  std::ofstream(Checkpoints()) << "not a directory";
+  auto e = Endpoint::Start(BaseConfig(), &clock_);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().message(),
+            "error creating checkpoint directory: mkdir " + Checkpoints() + ": not a directory");
 }
 
 }  // namespace
