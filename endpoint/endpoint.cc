@@ -41,7 +41,8 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten) {
           absl::StrCat("--root-dir ", root_dir, ": ", std::strerror(errno)));
     }
   } else if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat("--root-dir ", root_dir, ": not a directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("--root-dir ", root_dir, ": not a directory"));
   }
   const std::string dir = root_dir + "/checkpoints";
   if (!tighten) {
@@ -56,29 +57,32 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten) {
     if (::mkdir(dir.c_str(), 0700) != 0) {
       const int err = errno;
       if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return absl::OkStatus();
-      return absl::FailedPreconditionError(absl::StrCat("error creating checkpoint directory: mkdir ",
-                                                        dir, ": ", GoErrnoText(err)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("error creating checkpoint directory: mkdir ", dir, ": ", GoErrnoText(err)));
     }
     return absl::OkStatus();
   }
   // --tighten-checkpoints-dir (beyond upstream): exactly 0700, never through a symlink.
   if (::lstat(dir.c_str(), &st) != 0) {
     if (::mkdir(dir.c_str(), 0700) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
     }
     ::chmod(dir.c_str(), 0700);  // whatever the umask
     return absl::OkStatus();
   }
   if (S_ISLNK(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(
-        dir, " is a symlink; with --tighten-checkpoints-dir archives are never written through one"));
+        dir,
+        " is a symlink; with --tighten-checkpoints-dir archives are never written through one"));
   }
   if (!S_ISDIR(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(dir, " exists and is not a directory"));
   }
   if ((st.st_mode & 07777) != 0700) {
     if (::chmod(dir.c_str(), 0700) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat("chmod 0700 ", dir, ": ", std::strerror(errno)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("chmod 0700 ", dir, ": ", std::strerror(errno)));
     }
     kit::LogLine(kit::LogLevel::kWarn,
                  absl::StrCat(dir, " had mode ", (st.st_mode >> 6) & 7, (st.st_mode >> 3) & 7,
@@ -90,7 +94,10 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten) {
 absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock* clock) {
   std::unique_ptr<Endpoint> e(new Endpoint());
   auto profile = FindKubeletProfile(c.kubelet_version);
-  if (!profile.ok()) return absl::InvalidArgumentError("--kubelet-version: " + std::string(profile.status().message()));
+  if (!profile.ok()) {
+    return absl::InvalidArgumentError("--kubelet-version: " +
+                                      std::string(profile.status().message()));
+  }
   const bool gate = c.CheckpointGate(**profile);
   if (gate) {
     if (absl::Status s = PrepareCheckpointsDir(c.root_dir, c.tighten_checkpoints_dir); !s.ok()) {
@@ -125,8 +132,8 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
   }
   if (c.authentication_token_webhook) {
     WebhookAuthenticatorOptions wo;
-    wo.cache_ttl =
-        std::chrono::duration_cast<std::chrono::milliseconds>(c.authentication_token_webhook_cache_ttl);
+    wo.cache_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(
+        c.authentication_token_webhook_cache_ttl);
     wo.clock = clock;
     authenticators.push_back(std::make_unique<WebhookTokenAuthenticator>(api, wo));
   }
@@ -137,10 +144,10 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
     e->authz_ = std::move(*policy);
   } else if (c.authorization_mode == "Webhook") {
     WebhookAuthorizerOptions wo;
-    wo.cache_authorized_ttl =
-        std::chrono::duration_cast<std::chrono::milliseconds>(c.authorization_webhook_cache_authorized_ttl);
-    wo.cache_unauthorized_ttl =
-        std::chrono::duration_cast<std::chrono::milliseconds>(c.authorization_webhook_cache_unauthorized_ttl);
+    wo.cache_authorized_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(
+        c.authorization_webhook_cache_authorized_ttl);
+    wo.cache_unauthorized_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(
+        c.authorization_webhook_cache_unauthorized_ttl);
     wo.clock = clock;
     e->authz_ = std::make_unique<WebhookAuthorizer>(api, wo);
   } else {

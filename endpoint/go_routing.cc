@@ -32,12 +32,23 @@ std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -61,9 +72,9 @@ std::string GoEscapePath(const std::string& path) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : path) {
-    const bool keep = std::isalnum(c) != 0 ||
-                      absl::string_view("-_.~$&+,/:;=@").find(static_cast<char>(c)) !=
-                          absl::string_view::npos;
+    const bool keep =
+        std::isalnum(c) != 0 ||
+        absl::string_view("-_.~$&+,/:;=@").find(static_cast<char>(c)) != absl::string_view::npos;
     if (keep && c < 0x80) {
       out += static_cast<char>(c);
     } else {

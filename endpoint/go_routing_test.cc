@@ -77,8 +77,8 @@ TEST(GoRedirect, BodyAndTypeDependOnTheMethod) {
   EXPECT_EQ(post.status, 301);
   EXPECT_EQ(post.content_type, "");
   EXPECT_EQ(post.body, "");
-  EXPECT_EQ(post.headers, (std::vector<std::pair<std::string, std::string>>{
-                              {"Location", "/checkpoint/"}}));
+  EXPECT_EQ(post.headers,
+            (std::vector<std::pair<std::string, std::string>>{{"Location", "/checkpoint/"}}));
   HttpAnswer head = GoRedirect("HEAD", "/checkpoint/");
   EXPECT_EQ(head.content_type, "text/html; charset=utf-8");
   EXPECT_EQ(head.body, "");
@@ -88,13 +88,13 @@ TEST(GoRedirect, BodyAndTypeDependOnTheMethod) {
 }
 
 TEST(RestfulAcceptsJson, MatchesAsGoRestfulDoes) {
-  for (const char* ok : {"", "*/*", "application/json", "application/json;q=0.5",
-                         "text/plain, application/json", "text/html,*/*;q=0.1",
-                         "  application/json  ; charset=utf-8"}) {
+  for (const char* ok :
+       {"", "*/*", "application/json", "application/json;q=0.5", "text/plain, application/json",
+        "text/html,*/*;q=0.1", "  application/json  ; charset=utf-8"}) {
     EXPECT_TRUE(RestfulAcceptsJson(ok)) << ok;
   }
-  for (const char* bad : {"text/plain", "application/*", "Application/JSON",
-                          "application/json-seq", "text/*;q=1", "\tapplication/json"}) {
+  for (const char* bad : {"text/plain", "application/*", "Application/JSON", "application/json-seq",
+                          "text/*;q=1", "\tapplication/json"}) {
     EXPECT_FALSE(RestfulAcceptsJson(bad)) << bad;
   }
 }

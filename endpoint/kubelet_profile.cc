@@ -191,8 +191,8 @@ absl::StatusOr<const KubeletProfile*> FindKubeletProfile(absl::string_view versi
   for (const KubeletProfile& p : Table()) {
     if (p.version == version) return &p;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown kubelet version \"", version, "\" (one of ", KubeletVersionList(), ")"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown kubelet version \"", version,
+                                                 "\" (one of ", KubeletVersionList(), ")"));
 }
 
 bool ServesCheckpointRoute(const KubeletProfile& profile, bool checkpoint_gate,

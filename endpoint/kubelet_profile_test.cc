@@ -204,8 +204,9 @@ TEST_P(KubeletVersionTest, PostToTheBareRoot) {
     EXPECT_EQ(a.answer.body, "");
     EXPECT_EQ(a.answer.content_type, "");  // none for a POST
     EXPECT_FALSE(a.answer.nosniff);
-    EXPECT_EQ(a.answer.headers, (std::vector<std::pair<std::string, std::string>>{
-                                    {"Location", "/checkpoint/?timeout=5"}}));
+    EXPECT_EQ(
+        a.answer.headers,
+        (std::vector<std::pair<std::string, std::string>>{{"Location", "/checkpoint/?timeout=5"}}));
     EXPECT_EQ(auth_.authentications, 0);
     // A GET gets Go's little HTML body.
     HttpRequest get = r;
@@ -273,9 +274,8 @@ TEST_P(KubeletVersionTest, SameInEveryVersion) {
 TEST_P(KubeletVersionTest, BuildInfoNamesTheVersion) {
   metrics_.SetBuildInfo(profile_->build);
   const std::string minor = GetParam().version.substr(2);
-  EXPECT_THAT(metrics_.Render(),
-              HasSubstr("\",git_tree_state=\"clean\",git_version=\"" + GetParam().git_version +
-                        "\",go_version=\"go"));
+  EXPECT_THAT(metrics_.Render(), HasSubstr("\",git_tree_state=\"clean\",git_version=\"" +
+                                           GetParam().git_version + "\",go_version=\"go"));
   EXPECT_THAT(metrics_.Render(),
               HasSubstr("\",major=\"1\",minor=\"" + minor + "\",platform=\"linux/amd64\"} 1\n"));
 }

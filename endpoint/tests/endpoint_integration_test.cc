@@ -133,7 +133,8 @@ class EndpointTest : public ::testing::Test {
     (void)!::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
     std::string out;
     char buf[4096];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+      out.append(buf, static_cast<size_t>(n));
     ::close(fd);
     return std::regex_replace(out, std::regex("\r\nDate: [^\r]*\r\n"), "\r\nDate: *\r\n");
   }
@@ -176,7 +177,8 @@ class EndpointTest : public ::testing::Test {
     std::istringstream in(r->body);
     std::string line;
     while (std::getline(in, line)) {
-      if (line.rfind(line_prefix + " ", 0) == 0) return std::stod(line.substr(line_prefix.size() + 1));
+      if (line.rfind(line_prefix + " ", 0) == 0)
+        return std::stod(line.substr(line_prefix.size() + 1));
     }
     return -1;
   }
@@ -310,10 +312,11 @@ TEST_F(EndpointTest, EveryKubeletVersionOnTheWire) {
       StartEndpoint(c);
     }
     const std::string forbidden =
-        minor < 30   ? "Forbidden (user=viewer, verb=create, resource=nodes, subresource=proxy)"
-        : minor < 32 ? "Forbidden (user=viewer, verb=create, resource=nodes, subresource=checkpoint)"
-                     : "Forbidden (user=viewer, verb=create, resource=nodes, "
-                       "subresource(s)=[checkpoint])\n";
+        minor < 30 ? "Forbidden (user=viewer, verb=create, resource=nodes, subresource=proxy)"
+        : minor < 32
+            ? "Forbidden (user=viewer, verb=create, resource=nodes, subresource=checkpoint)"
+            : "Forbidden (user=viewer, verb=create, resource=nodes, "
+              "subresource(s)=[checkpoint])\n";
     EXPECT_EQ(Raw(viewer_post), text("403 Forbidden", forbidden));
 
     const std::string bare_root =
@@ -369,7 +372,8 @@ TEST_F(EndpointTest, PathsAreCleanedAndQueriesReadAsGoDoes) {
             "Location: /checkpoint/default/nginx?timeout=5\r\nContent-Length: 0\r\n"
             "Connection: close\r\n\r\n");
   auto admin_post = [&](const std::string& target) {
-    return Raw("POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\n\r\n");
+    return Raw("POST " + target +
+               " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\n\r\n");
   };
   // A trailing slash checkpoints.
   std::string answer = admin_post("/checkpoint/default/web/nginx/");
@@ -561,7 +565,8 @@ TEST_F(EndpointTest, MetricsMoveByExactlyOneCheckpoint) {
   // (the node e2e test reads a missing one as 0), and no error series after a
   // success.
   StartEndpoint(BaseConfig());
-  const std::string total = "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"}";
+  const std::string total =
+      "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"}";
   const std::string errors =
       "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"}";
   EXPECT_EQ(Metric(total), -1);  // absent
@@ -573,7 +578,8 @@ TEST_F(EndpointTest, MetricsMoveByExactlyOneCheckpoint) {
 
 TEST_F(EndpointTest, NegativeTimeoutIsCountedAsAFailedCheckpointOperation) {
   StartEndpoint(BaseConfig());
-  const std::string total = "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"}";
+  const std::string total =
+      "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"}";
   const std::string errors =
       "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"}";
   // Not running: rejected before the CRI call, nothing counted.

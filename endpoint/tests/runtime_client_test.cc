@@ -245,8 +245,9 @@ TEST_F(CriTimeoutOnTheWireTest, NegativeTimeoutIsRejectedWithoutACallAndCounted)
   EXPECT_EQ(s.message(), "CheckpointContainer requires the timeout value to be > 0");
   EXPECT_EQ(runtime_.calls(), 0);
   const std::string text = metrics_.Render();
-  EXPECT_NE(text.find("kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"} 1\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"} 1\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(
       text.find(
@@ -260,9 +261,10 @@ TEST_F(CriTimeoutOnTheWireTest, WrappedDeadlineHasAlreadyExpired) {
   EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(s.message(), "context deadline exceeded");
   EXPECT_EQ(runtime_.calls(), 0);
-  EXPECT_NE(metrics_.Render().find(
-                "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"} 1\n"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics_.Render().find(
+          "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"} 1\n"),
+      std::string::npos);
 }
 
 }  // namespace
