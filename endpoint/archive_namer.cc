@@ -35,6 +35,11 @@ std::string KubeletArchiveName(const std::string& checkpoints_dir, const std::st
 std::string ArchiveNamer::Reserve(const std::string& ns, const std::string& pod,
                                   const std::string& container) {
   std::unique_lock<std::mutex> lock(mu_);
+  if (!unique_) {
+    std::string name = KubeletArchiveName(dir_, ns, pod, container, clock_->Now());
+    ++in_use_[name];
+    return name;
+  }
   for (;;) {
     WallTime now = clock_->Now();
     for (auto it = handed_out_.begin(); it != handed_out_.end();) {
@@ -46,7 +51,7 @@ std::string ArchiveNamer::Reserve(const std::string& ns, const std::string& pod,
     struct stat st;
     if (!handed_out_.count(name) && ::lstat(name.c_str(), &st) != 0) {
       handed_out_[name] = now;
-      in_use_.insert(name);
+      ++in_use_[name];
       return name;
     }
     // Taken: wait for the next whole second (without holding the lock).
@@ -61,7 +66,8 @@ std::string ArchiveNamer::Reserve(const std::string& ns, const std::string& pod,
 
 void ArchiveNamer::Release(const std::string& location) {
   std::lock_guard<std::mutex> lock(mu_);
-  in_use_.erase(location);
+  auto it = in_use_.find(location);
+  if (it != in_use_.end() && --it->second <= 0) in_use_.erase(it);
 }
 
 bool ArchiveNamer::InUse(const std::string& location) const {

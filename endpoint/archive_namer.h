@@ -3,7 +3,6 @@
 
 #include <map>
 #include <mutex>
-#include <set>
 #include <string>
 
 #include "endpoint/clock.h"
@@ -21,17 +20,24 @@ std::string KubeletArchiveName(const std::string& checkpoints_dir, const std::st
                                const std::string& pod, const std::string& container,
                                WallTime t);
 
-// Hands out archive locations in the kubelet's exact format that are never
-// handed out twice and never name an existing file: two checkpoints of one
-// container in the same second would otherwise share a name (and real runtimes
-// write the second over the first). When the name for "now" is taken, Reserve
-// waits for the next second. Locations stay reserved while in use (Release
-// ends that) and for a while after, so retention never deletes one in progress.
+// Hands out archive locations in the kubelet's exact format.
+//
+// By default as the kubelet (Kubelet.CheckpointContainer in
+// pkg/kubelet/kubelet.go): the name for the current second, as is, so two
+// checkpoints of one container in the same second get the same name (and real
+// runtimes write the second over the first).
+//
+// With `unique` (--unique-archive-names, beyond upstream): never a name handed
+// out before nor one that exists on disk; when the name for "now" is taken,
+// Reserve waits for the next second.
+//
+// Either way a location stays "in use" from Reserve to Release (counted, since
+// two checkpoints may share one), so retention never deletes one in progress.
 // Thread-safe.
 class ArchiveNamer {
  public:
-  ArchiveNamer(std::string checkpoints_dir, Clock* clock)
-      : dir_(std::move(checkpoints_dir)), clock_(clock) {}
+  ArchiveNamer(std::string checkpoints_dir, Clock* clock, bool unique)
+      : dir_(std::move(checkpoints_dir)), clock_(clock), unique_(unique) {}
 
   std::string Reserve(const std::string& ns, const std::string& pod, const std::string& container);
   // The checkpoint using `location` has ended (successfully or not).
@@ -42,9 +48,10 @@ class ArchiveNamer {
  private:
   std::string dir_;
   Clock* clock_;
+  const bool unique_;
   mutable std::mutex mu_;
-  std::set<std::string> in_use_;
-  std::map<std::string, WallTime> handed_out_;  // name -> when; pruned after a minute
+  std::map<std::string, int> in_use_;           // location -> checkpoints using it
+  std::map<std::string, WallTime> handed_out_;  // unique: name -> when; pruned after a minute
 };
 
 }  // namespace endpoint

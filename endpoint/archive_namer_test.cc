@@ -1,7 +1,10 @@
 #include "endpoint/archive_namer.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "endpoint/retention.h"
 #include "endpoint/testing/mocks.h"
@@ -58,31 +61,62 @@ TEST(KubeletArchiveName, MatchesTheKubeletsFormat) {
             "/var/lib/kubelet/checkpoints/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
 }
 
-TEST(ArchiveNamer, NameOnDiskIsNeverHandedOut) {
+TEST(ArchiveNamer, ByDefaultTwoReservationsInOneSecondShareTheName) {
+  // As the kubelet: the name for this second, whatever was handed out or is on disk.
   TimeZone tz("UTC");
   fakecri::TempDir dir;
   FakeClock clock(kT0);
-  ArchiveNamer namer(dir.path(), &clock);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/false);
+  std::ofstream(KubeletArchiveName(dir.path(), "ns", "p", "c", kT0)) << "older archive";
+  const std::string expected = KubeletArchiveName(dir.path(), "ns", "p", "c", kT0);
+  std::string a = namer.Reserve("ns", "p", "c");
+  std::string b = namer.Reserve("ns", "p", "c");
+  EXPECT_EQ(a, expected);
+  EXPECT_EQ(b, expected);
+  EXPECT_EQ(clock.sleeps(), 0);
+  // In use until both have ended.
+  namer.Release(a);
+  EXPECT_TRUE(namer.InUse(expected));
+  namer.Release(b);
+  EXPECT_FALSE(namer.InUse(expected));
+}
+
+TEST(ArchiveNamer, UniqueNamesWaitForTheNextSecond) {
+  TimeZone tz("UTC");
+  fakecri::TempDir dir;
+  FakeClock clock(kT0);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
+  EXPECT_EQ(namer.Reserve("ns", "p", "c"), KubeletArchiveName(dir.path(), "ns", "p", "c", kT0));
+  EXPECT_EQ(namer.Reserve("ns", "p", "c"),
+            KubeletArchiveName(dir.path(), "ns", "p", "c", kT0 + std::chrono::seconds(1)));
+  EXPECT_EQ(clock.sleeps(), 1);
+}
+
+TEST(ArchiveNamer, UniqueNamesNeverNameOneOnDisk) {
+  TimeZone tz("UTC");
+  fakecri::TempDir dir;
+  FakeClock clock(kT0);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
   std::ofstream(KubeletArchiveName(dir.path(), "ns", "p", "c", kT0)) << "older archive";
   EXPECT_EQ(namer.Reserve("ns", "p", "c"), KubeletArchiveName(dir.path(), "ns", "p", "c",
                                                               kT0 + std::chrono::seconds(1)));
 }
 
-TEST(ArchiveNamer, DifferentContainersShareASecond) {
+TEST(ArchiveNamer, UniqueNamesLetDifferentContainersShareASecond) {
   TimeZone tz("UTC");
   fakecri::TempDir dir;
   FakeClock clock(kT0);
-  ArchiveNamer namer(dir.path(), &clock);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
   std::string a = namer.Reserve("ns", "p", "a");
   std::string b = namer.Reserve("ns", "p", "b");
   EXPECT_NE(a, b);
   EXPECT_EQ(clock.sleeps(), 0);
 }
 
-TEST(ArchiveNamer, ConcurrentReservationsAreAllDistinct) {
+TEST(ArchiveNamer, UniqueConcurrentReservationsAreAllDistinct) {
   fakecri::TempDir dir;
   RealClock clock;
-  ArchiveNamer namer(dir.path(), &clock);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
   std::vector<std::string> names(3);
   std::vector<std::thread> threads;
   for (int i = 0; i < 3; ++i) {
@@ -94,13 +128,15 @@ TEST(ArchiveNamer, ConcurrentReservationsAreAllDistinct) {
 }
 
 TEST(ArchiveNamer, ReleaseEndsInUse) {
-  fakecri::TempDir dir;
-  FakeClock clock(kT0);
-  ArchiveNamer namer(dir.path(), &clock);
-  std::string a = namer.Reserve("ns", "p", "c");
-  EXPECT_TRUE(namer.InUse(a));
-  namer.Release(a);
-  EXPECT_FALSE(namer.InUse(a));
+  for (bool unique : {false, true}) {
+    fakecri::TempDir dir;
+    FakeClock clock(kT0);
+    ArchiveNamer namer(dir.path(), &clock, unique);
+    std::string a = namer.Reserve("ns", "p", "c");
+    EXPECT_TRUE(namer.InUse(a)) << unique;
+    namer.Release(a);
+    EXPECT_FALSE(namer.InUse(a)) << unique;
+  }
 }
 
 TEST(IsArchiveStamp, AcceptsOnlyRfc3339Seconds) {
@@ -116,7 +152,7 @@ TEST(Retention, KeepsTheNewestNOfThisContainerOnly) {
   TimeZone tz("UTC");
   fakecri::TempDir dir;
   FakeClock clock(kT0);
-  ArchiveNamer namer(dir.path(), &clock);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/false);
   std::vector<std::string> mine;
   for (int i = 0; i < 4; ++i) {
     std::string p = KubeletArchiveName(dir.path(), "ns", "p", "web", kT0 + std::chrono::seconds(i));
@@ -142,7 +178,7 @@ TEST(Retention, NeverDeletesOneInProgress) {
   TimeZone tz("UTC");
   fakecri::TempDir dir;
   FakeClock clock(kT0 - std::chrono::hours(1));
-  ArchiveNamer namer(dir.path(), &clock);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/false);
   std::string in_progress = namer.Reserve("ns", "p", "web");  // an hour old, still running
   std::ofstream(in_progress) << "partial";
   std::filesystem::last_write_time(

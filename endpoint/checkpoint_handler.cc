@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_codes.h"
+#include "endpoint/runtime_client.h"
 #include "endpoint/retention.h"
-#include "nlohmann/json.hpp"
 
 namespace endpoint {
 
@@ -18,6 +18,7 @@ std::string CheckpointFailedText(const CheckpointRequest& r, const std::string& 
 }
 
 std::string RuntimeErrorText(const absl::Status& status) {
+  if (IsKubeletError(status)) return std::string(status.message());
   return kit::GrpcErrorText(static_cast<int>(status.code()), std::string(status.message()));
 }
 
@@ -26,14 +27,8 @@ int HttpStatusForRuntimeError(const absl::Status& status) {
   return status.ok() ? 200 : 500;
 }
 
-CriTimeout ComputeCriTimeout(int64_t timeout_seconds,
-                             std::chrono::nanoseconds runtime_request_timeout) {
-  const int64_t d_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(runtime_request_timeout).count();
-  if (timeout_seconds > 0 && std::chrono::seconds(timeout_seconds) > runtime_request_timeout) {
-    return {timeout_seconds, std::chrono::seconds(timeout_seconds)};
-  }
-  return {d_seconds > 0 ? d_seconds : 1, runtime_request_timeout};
+std::string SuccessBody(const std::string& location) {
+  return absl::StrCat("{\"items\":[\"", location, "\"]}");
 }
 
 bool ParseGoInt64(const std::string& s, int64_t* out) {
@@ -77,12 +72,13 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
     return text(404, "cannot parse value of timeout parameter");
   }
 
-  // 8. Running.
+  // 8. Running (Kubelet.CheckpointContainer: findContainer among the running).
   if (!(*container)->running) {
     return text(500, CheckpointFailedText(r, "container " + r.container + " not found"));
   }
 
-  // 9. The archive's name (never one handed out before or present on disk).
+  // 9. The archive's name: the kubelet's for this second (unique only with
+  // --unique-archive-names). Held until the call ends, for retention.
   const std::string location = namer_->Reserve(r.ns, r.pod, r.container);
   struct Release {
     ArchiveNamer* namer;
@@ -90,25 +86,16 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
     ~Release() { namer->Release(location); }
   } release{namer_, location};
 
-  // 10. The CRI timeout.
-  if (timeout < 0) {
-    return text(500, CheckpointFailedText(
-                         r, "CheckpointContainer requires the timeout value to be > 0"));
-  }
-  CriTimeout t = ComputeCriTimeout(timeout, options_.runtime_request_timeout);
-
-  // 11. The call.
-  absl::Status s = runtime_->Checkpoint(
-      (*container)->id, location, t.request_timeout_seconds,
-      clock_->Now() + std::chrono::duration_cast<WallTime::duration>(t.deadline), r.cancelled);
+  // 10-11. The CRI call; the client rejects a negative timeout itself (and
+  // counts it), as the kubelet's CRI client does.
+  absl::Status s = runtime_->Checkpoint((*container)->id, location, timeout, r.cancelled);
   if (!s.ok()) return text(HttpStatusForRuntimeError(s), CheckpointFailedText(r, RuntimeErrorText(s)));
 
-  // 12. Success.
+  // 12. Success (writeJSONResponse).
   HttpAnswer ok;
   ok.status = 200;
   ok.content_type = "application/json";
-  ok.body = nlohmann::json{{"items", {location}}}.dump(-1, ' ', false,
-                                                     nlohmann::json::error_handler_t::replace);
+  ok.body = SuccessBody(location);
   struct stat st;
   if (::lstat(location.c_str(), &st) == 0) ok.archive_bytes = static_cast<uint64_t>(st.st_size);
   if (options_.max_checkpoints_per_container > 0) {

@@ -1,7 +1,6 @@
 #ifndef ENDPOINT_CHECKPOINT_HANDLER_H_
 #define ENDPOINT_CHECKPOINT_HANDLER_H_
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -9,7 +8,6 @@
 #include <vector>
 
 #include "endpoint/archive_namer.h"
-#include "endpoint/clock.h"
 #include "endpoint/runtime_client.h"
 
 namespace endpoint {
@@ -18,7 +16,13 @@ namespace endpoint {
 struct HttpAnswer {
   int status = 200;
   std::string body;
+  // What Go's net/http sniffs for a text body written without a Content-Type
+  // (go-restful's WriteErrorString sets none). Empty: no Content-Type header
+  // (Go sends none for an empty body, e.g. a redirect answering a POST).
   std::string content_type = "text/plain; charset=utf-8";
+  // X-Content-Type-Options: nosniff, which Go's http.Error (so http.NotFound)
+  // sets and go-restful's error writer does not.
+  bool nosniff = false;
   std::vector<std::pair<std::string, std::string>> headers;
   uint64_t archive_bytes = 0;  // for the access log
 };
@@ -31,28 +35,28 @@ struct CheckpointRequest {
 };
 
 struct CheckpointHandlerOptions {
-  // --runtime-request-timeout. Default: 2m.
-  std::chrono::nanoseconds runtime_request_timeout = std::chrono::minutes(2);
-  // --max-checkpoints-per-container; 0 = keep everything. Default: 0.
+  // --max-checkpoints-per-container; 0 = keep everything (as the kubelet,
+  // which never deletes an archive). Beyond upstream. Default: 0.
   size_t max_checkpoints_per_container = 0;
 };
 
-// Steps 5-12 of shared/spec/endpoint-contract.md over narrow seams: pod (404),
+// Steps 5-12 of a checkpoint request over narrow seams, as the kubelet's
+// (*Server).checkpoint and Kubelet.CheckpointContainer run them: pod (404),
 // container (404), timeout (404 when unparsable), running (500), archive name,
-// negative timeout (500), the CRI call (500 with grpc-go's text), success (200
-// {"items":[location]}, JSON-escaped — the kubelet does not escape). Thread-safe.
+// the CRI call through the runtime client (which rejects a negative timeout
+// itself, and applies the CRI timeout rule; 500 with its text or grpc-go's),
+// success (200 {"items":["<location>"]} formatted as the kubelet's Sprintf does,
+// with no JSON escaping). Thread-safe.
 class CheckpointHandler {
  public:
-  CheckpointHandler(RuntimeClient* runtime, ArchiveNamer* namer, Clock* clock,
-                    CheckpointHandlerOptions options)
-      : runtime_(runtime), namer_(namer), clock_(clock), options_(options) {}
+  CheckpointHandler(RuntimeClient* runtime, ArchiveNamer* namer, CheckpointHandlerOptions options)
+      : runtime_(runtime), namer_(namer), options_(options) {}
 
   HttpAnswer Handle(const CheckpointRequest& request);
 
  private:
   RuntimeClient* runtime_;
   ArchiveNamer* namer_;
-  Clock* clock_;
   CheckpointHandlerOptions options_;
 };
 
@@ -61,20 +65,16 @@ class CheckpointHandler {
 std::string CheckpointFailedText(const CheckpointRequest& r, const std::string& error);
 
 // The text a failed CRI call puts in that body: grpc-go's rendering of a gRPC
-// status, "rpc error: code = <Code> desc = <message>". Every CRI error maps to
-// HTTP 500 (a table test pins it down code by code).
+// status, "rpc error: code = <Code> desc = <message>", or the bare text of an
+// error the kubelet made itself (KubeletError). Every CRI error maps to HTTP
+// 500 (a table test pins it down code by code).
 std::string RuntimeErrorText(const absl::Status& status);
 int HttpStatusForRuntimeError(const absl::Status& status);
 
-// The CRI timeout rule (contract step 10): the request's timeout when it is more
-// than the runtime request timeout D, else D in whole seconds (at least 1), so
-// the runtime always sees timeout > 0; the call's deadline is that many seconds
-// (D itself when D wins). REQUIRES: timeout_seconds >= 0.
-struct CriTimeout {
-  int64_t request_timeout_seconds;
-  std::chrono::nanoseconds deadline;
-};
-CriTimeout ComputeCriTimeout(int64_t timeout_seconds, std::chrono::nanoseconds runtime_request_timeout);
+// The success body, as the kubelet's fmt.Sprintf("{\"items\":[\"%s\"]}",
+// location): the location is not escaped, so a '"' or '\\' in it makes the
+// body invalid JSON, as on a kubelet.
+std::string SuccessBody(const std::string& location);
 
 // Go's strconv.ParseInt(s, 10, 64): optional sign, decimal digits, no spaces.
 bool ParseGoInt64(const std::string& s, int64_t* out);

@@ -24,7 +24,7 @@ class CheckpointHandlerTest : public ::testing::Test {
   void SetUp() override {
     setenv("TZ", "UTC", 1);
     tzset();
-    namer_ = std::make_unique<ArchiveNamer>(dir_.path(), &clock_);
+    namer_ = std::make_unique<ArchiveNamer>(dir_.path(), &clock_, /*unique=*/false);
   }
 
   CheckpointRequest Req(std::vector<std::string> timeouts = {}) {
@@ -44,7 +44,7 @@ class CheckpointHandlerTest : public ::testing::Test {
   }
 
   HttpAnswer Handle(const CheckpointRequest& r) {
-    CheckpointHandler h(&runtime_, namer_.get(), &clock_, options_);
+    CheckpointHandler h(&runtime_, namer_.get(), options_);
     return h.Handle(r);
   }
 
@@ -58,15 +58,18 @@ class CheckpointHandlerTest : public ::testing::Test {
 TEST_F(CheckpointHandlerTest, SuccessAnswersJsonWithTheKubeletsArchiveName) {
   ExpectFound();
   std::string location;
-  int64_t timeout = 0;
-  EXPECT_CALL(runtime_, Checkpoint("c1", _, _, _, _))
+  int64_t timeout = -7;
+  EXPECT_CALL(runtime_, Checkpoint("c1", _, _, _))
       .WillOnce(DoAll(SaveArg<1>(&location), SaveArg<2>(&timeout), Return(absl::OkStatus())));
   HttpAnswer a = Handle(Req());
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.content_type, "application/json");
+  EXPECT_FALSE(a.nosniff);
   EXPECT_EQ(location, dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
   EXPECT_EQ(a.body, "{\"items\":[\"" + location + "\"]}");
-  EXPECT_EQ(timeout, 120);  // D = 2m: the runtime always sees timeout > 0
+  // No timeout in the query: 0 goes to the CRI client, which applies the
+  // timeout rule (ComputeCriTimeout, tests/runtime_client_test.cc).
+  EXPECT_EQ(timeout, 0);
 }
 
 TEST_F(CheckpointHandlerTest, UnknownPodIs404) {
@@ -95,7 +98,7 @@ TEST_F(CheckpointHandlerTest, UnparsableTimeoutIs404EvenIfAnEarlierOneParses) {
 TEST_F(CheckpointHandlerTest, LastTimeoutWins) {
   ExpectFound();
   int64_t timeout = 0;
-  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _))
       .WillOnce(DoAll(SaveArg<2>(&timeout), Return(absl::OkStatus())));
   EXPECT_EQ(Handle(Req({"oops", "300"})).status, 200);
   EXPECT_EQ(timeout, 300);
@@ -108,40 +111,31 @@ TEST_F(CheckpointHandlerTest, ContainerNotRunningIs500) {
   EXPECT_EQ(a.body, "checkpointing of default/web/nginx failed (container nginx not found)");
 }
 
-TEST_F(CheckpointHandlerTest, NegativeTimeoutIs500AndNeverReachesTheRuntime) {
+TEST_F(CheckpointHandlerTest, NegativeTimeoutGoesToTheCriClientWhichRejectsIt) {
+  // The kubelet's CRI client rejects it (inside the instrumented call, so it is
+  // counted), after the running-container lookup and the archive name.
   ExpectFound();
+  std::string location;
+  EXPECT_CALL(runtime_, Checkpoint("c1", _, -1, _))
+      .WillOnce(DoAll(SaveArg<1>(&location), Return(KubeletError(kNegativeTimeoutText))));
   HttpAnswer a = Handle(Req({"-1"}));
   EXPECT_EQ(a.status, 500);
   EXPECT_EQ(a.body,
             "checkpointing of default/web/nginx failed (CheckpointContainer requires the timeout "
             "value to be > 0)");
+  EXPECT_EQ(location, dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
 }
 
-TEST_F(CheckpointHandlerTest, SmallerTimeoutDoesNotShortenTheDeadline) {
-  ExpectFound();
-  int64_t timeout = 0;
-  WallTime deadline;
-  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
-      .WillOnce(DoAll(SaveArg<2>(&timeout), SaveArg<3>(&deadline), Return(absl::OkStatus())));
-  ASSERT_EQ(Handle(Req({"10"})).status, 200);
-  EXPECT_EQ(timeout, 120);
-  EXPECT_EQ(deadline, kT0 + std::chrono::minutes(2));
-}
-
-TEST_F(CheckpointHandlerTest, LargerTimeoutLengthensTheDeadline) {
-  ExpectFound();
-  int64_t timeout = 0;
-  WallTime deadline;
-  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
-      .WillOnce(DoAll(SaveArg<2>(&timeout), SaveArg<3>(&deadline), Return(absl::OkStatus())));
-  ASSERT_EQ(Handle(Req({"600"})).status, 200);
-  EXPECT_EQ(timeout, 600);
-  EXPECT_EQ(deadline, kT0 + std::chrono::seconds(600));
+TEST_F(CheckpointHandlerTest, NegativeTimeoutOnAStoppedContainerIsNotFound) {
+  ExpectFound(/*running=*/false);
+  HttpAnswer a = Handle(Req({"-1"}));
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body, "checkpointing of default/web/nginx failed (container nginx not found)");
 }
 
 TEST_F(CheckpointHandlerTest, RuntimeErrorIs500WithGrpcGoText) {
   ExpectFound();
-  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _))
       .WillOnce(Return(absl::UnimplementedError("method CheckpointContainer not implemented")));
   HttpAnswer a = Handle(Req());
   EXPECT_EQ(a.status, 500);
@@ -159,41 +153,60 @@ TEST_F(CheckpointHandlerTest, RuntimeDownWhileLookingUpIs500WithUnavailable) {
             "connection refused)");
 }
 
-TEST_F(CheckpointHandlerTest, TwoCheckpointsInOneSecondGetDistinctNames) {
-  EXPECT_CALL(runtime_, FindPod(_, _))
+// Two checkpoints of nginx; returns the locations the runtime was given.
+std::vector<std::string> TwoCheckpoints(MockRuntimeClient& runtime, CheckpointHandler& h,
+                                        const CheckpointRequest& r) {
+  EXPECT_CALL(runtime, FindPod(_, _))
       .Times(2)
       .WillRepeatedly(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
-  EXPECT_CALL(runtime_, FindContainer(_, _))
+  EXPECT_CALL(runtime, FindContainer(_, _))
       .Times(2)
       .WillRepeatedly(Return(std::optional<ContainerRef>(ContainerRef{"c1", "nginx", true})));
   std::vector<std::string> locations;
-  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _))
+  EXPECT_CALL(runtime, Checkpoint(_, _, _, _))
       .Times(2)
-      .WillRepeatedly([&](const std::string&, const std::string& loc, int64_t, WallTime,
+      .WillRepeatedly([&](const std::string&, const std::string& loc, int64_t,
                           const std::function<bool()>&) {
         locations.push_back(loc);
         return absl::OkStatus();
       });
-  ASSERT_EQ(Handle(Req()).status, 200);
-  ASSERT_EQ(Handle(Req()).status, 200);
+  EXPECT_EQ(h.Handle(r).status, 200);
+  EXPECT_EQ(h.Handle(r).status, 200);
+  return locations;
+}
+
+TEST_F(CheckpointHandlerTest, TwoCheckpointsInOneSecondShareTheKubeletsName) {
+  CheckpointHandler h(&runtime_, namer_.get(), options_);
+  std::vector<std::string> locations = TwoCheckpoints(runtime_, h, Req());
+  const std::string name = dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar";
+  EXPECT_EQ(locations, (std::vector<std::string>{name, name}));
+  EXPECT_EQ(clock_.sleeps(), 0);
+}
+
+TEST_F(CheckpointHandlerTest, UniqueArchiveNamesGiveTheSecondTheNextSecond) {
+  ArchiveNamer unique(dir_.path(), &clock_, /*unique=*/true);
+  CheckpointHandler h(&runtime_, &unique, options_);
+  std::vector<std::string> locations = TwoCheckpoints(runtime_, h, Req());
   ASSERT_EQ(locations.size(), 2u);
-  EXPECT_NE(locations[0], locations[1]);
+  EXPECT_EQ(locations[0], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
   EXPECT_EQ(locations[1], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:01Z.tar");
   EXPECT_EQ(clock_.sleeps(), 1);  // waited for the next second, once
 }
 
-TEST_F(CheckpointHandlerTest, SuccessBodyIsEscapedJson) {
+TEST_F(CheckpointHandlerTest, SuccessBodyIsTheKubeletsUnescapedSprintf) {
   CheckpointRequest r = Req();
-  r.container = "we\"ird";
+  r.container = "we\"ird\\";
   EXPECT_CALL(runtime_, FindPod(_, _))
       .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
   EXPECT_CALL(runtime_, FindContainer(_, _))
-      .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "we\"ird", true})));
-  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _, _)).WillOnce(Return(absl::OkStatus()));
+      .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "we\"ird\\", true})));
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _)).WillOnce(Return(absl::OkStatus()));
   HttpAnswer a = Handle(r);
   ASSERT_EQ(a.status, 200);
-  auto j = nlohmann::json::parse(a.body);  // valid JSON despite the quote
-  EXPECT_NE(j["items"][0].get<std::string>().find("we\"ird"), std::string::npos);
+  // fmt.Sprintf("{\"items\":[\"%s\"]}", location): invalid JSON here, as on a kubelet.
+  EXPECT_EQ(a.body, "{\"items\":[\"" + dir_.path() +
+                        "/checkpoint-web_default-we\"ird\\-2024-10-15T03:18:00Z.tar\"]}");
+  EXPECT_FALSE(nlohmann::json::accept(a.body));
 }
 
 // Every gRPC code a runtime can answer maps to 500 with grpc-go's rendering.
@@ -223,15 +236,12 @@ TEST(RuntimeErrorMapping, EveryGrpcCodeIs500WithItsGoName) {
   }
 }
 
-TEST(CriTimeout, FollowsTheKubeletsMaxOfDefaultRule) {
-  const auto d = std::chrono::minutes(2);
-  EXPECT_EQ(ComputeCriTimeout(0, d).request_timeout_seconds, 120);
-  EXPECT_EQ(ComputeCriTimeout(0, d).deadline, d);
-  EXPECT_EQ(ComputeCriTimeout(120, d).request_timeout_seconds, 120);
-  EXPECT_EQ(ComputeCriTimeout(121, d).request_timeout_seconds, 121);
-  EXPECT_EQ(ComputeCriTimeout(121, d).deadline, std::chrono::seconds(121));
-  // A sub-second D still gives the runtime a positive timeout.
-  EXPECT_EQ(ComputeCriTimeout(0, std::chrono::milliseconds(500)).request_timeout_seconds, 1);
+TEST(RuntimeErrorMapping, KubeletErrorsPrintBare) {
+  absl::Status s = KubeletError("container c not found");
+  EXPECT_EQ(HttpStatusForRuntimeError(s), 500);
+  EXPECT_EQ(RuntimeErrorText(s), "container c not found");
+  EXPECT_EQ(RuntimeErrorText(absl::UnknownError("container c not found")),
+            "rpc error: code = Unknown desc = container c not found");
 }
 
 TEST(ParseGoInt64, AcceptsWhatStrconvParseIntAccepts) {

@@ -7,28 +7,37 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/units.h"
 
 namespace endpoint {
 
-const char* ConfigUsage() {
-  return R"(Usage: checkpoint-endpoint [flags]
+std::string ConfigUsage() {
+  std::string usage = R"(Usage: checkpoint-endpoint [flags]
 
 The kubelet's checkpoint API (POST /checkpoint/{namespace}/{pod}/{container})
 in front of any CRI runtime.
+
+Which kubelet (each version's texts, defaults and routing; endpoint/README.md):
+  --kubelet-version 1.X             @VERSIONS@ (@DEFAULT@)
 
 Kubelet flags:
   --container-runtime-endpoint URL  CRI socket (unix:///run/containerd/containerd.sock)
   --root-dir DIR                    archives go to DIR/checkpoints (/var/lib/kubelet)
   --runtime-request-timeout D       CRI timeout, Go duration (2m)
-  --feature-gates K=V,...           only ContainerCheckpoint=true|false (true)
+  --feature-gates K=V,...           only ContainerCheckpoint=true|false (the version's
+                                    default: false before 1.30, true from 1.30)
+  --enable-debugging-handlers[=BOOL]
+                                    from 1.33 the checkpoint route needs it (true)
   --hostname-override NAME          node name used in authorization (host name)
   --address IP, --port N            where to listen (0.0.0.0, 10250; 0 = any free port)
   --tls-cert-file F, --tls-private-key-file F
                                     serving pair; without them a self-signed pair is
                                     made in --cert-dir (<root-dir>/pki)
-  --anonymous-auth[=BOOL]           allow unauthenticated requests (false here)
+  --anonymous-auth[=BOOL]           allow unauthenticated requests (false, as the
+                                    KubeletConfiguration file's default; the kubelet's
+                                    bare flag defaults to true)
   --client-ca-file F                authenticate client certificates (CN=user, O=groups)
   --authorization-mode MODE         AlwaysAllow, Webhook or Policy (AlwaysAllow)
   --kubeconfig F                    the API server for the webhooks
@@ -42,10 +51,19 @@ Ours:
   --authorization-policy-file F     rules for --authorization-mode=Policy (endpoint/auth/README.md)
   --insecure-http                   plain HTTP for local development (loopback only)
   --insecure-http-any-address       ... also on other addresses
-  --max-checkpoints-per-container N keep only the newest N archives per container (0 = all)
   --shutdown-grace-period D         how long SIGTERM waits for running checkpoints (30s)
+Beyond upstream (protections no kubelet has; off by default):
+  --unique-archive-names[=BOOL]     never give two checkpoints one archive name: wait
+                                    for the next second instead (false: the kubelet
+                                    names both alike and the runtime overwrites)
+  --tighten-checkpoints-dir[=BOOL]  chmod an existing checkpoints dir to 0700, refuse a
+                                    symlink there (false: kept as found, as MkdirAll)
+  --max-checkpoints-per-container N keep only the newest N archives per container (0 = all)
   --log-level debug|info|warn|error
 )";
+  usage = absl::StrReplaceAll(usage, {{"@VERSIONS@", KubeletVersionList()},
+                                      {"@DEFAULT@", std::string(kDefaultKubeletVersion)}});
+  return usage;
 }
 
 namespace {
@@ -73,9 +91,13 @@ std::string HostName() {
 
 absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   Config c;
-  static const char* kBoolFlags[] = {"--anonymous-auth", "--insecure-http",
+  static const char* kBoolFlags[] = {"--anonymous-auth",
+                                     "--insecure-http",
                                      "--insecure-http-any-address",
-                                     "--authentication-token-webhook"};
+                                     "--authentication-token-webhook",
+                                     "--enable-debugging-handlers",
+                                     "--unique-archive-names",
+                                     "--tighten-checkpoints-dir"};
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i], value;
     bool has_value = false;
@@ -112,8 +134,24 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
       *out = std::chrono::nanoseconds(*ns);  // 0: no cache
       return absl::OkStatus();
     };
+    auto boolean = [&](bool* out) -> absl::Status {
+      auto b = ParseBool(name, value);
+      if (!b.ok()) return b.status();
+      *out = *b;
+      return absl::OkStatus();
+    };
     absl::Status s;
-    if (name == "--container-runtime-endpoint") {
+    if (name == "--kubelet-version") {
+      auto profile = FindKubeletProfile(value);
+      if (!profile.ok()) return Bad(name, value, std::string(profile.status().message()));
+      c.kubelet_version = value;
+    } else if (name == "--enable-debugging-handlers") {
+      s = boolean(&c.enable_debugging_handlers);
+    } else if (name == "--unique-archive-names") {
+      s = boolean(&c.unique_archive_names);
+    } else if (name == "--tighten-checkpoints-dir") {
+      s = boolean(&c.tighten_checkpoints_dir);
+    } else if (name == "--container-runtime-endpoint") {
       if (value.rfind("unix:///", 0) != 0) {
         return Bad(name, value, "expected a unix socket URL, unix:///path/to.sock");
       }

@@ -2,21 +2,31 @@
 #define ENDPOINT_CONFIG_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/log.h"
+#include "endpoint/kubelet_profile.h"
 
 namespace endpoint {
 
 // The endpoint's command line. Flags the kubelet has keep the kubelet's names,
-// syntax and defaults (except --anonymous-auth, off here); the rest are ours.
+// syntax and defaults (--anonymous-auth keeps the KubeletConfiguration file's
+// default, false, rather than the bare flag's, true); the rest are ours, and
+// those that protect beyond what a kubelet does are off by default.
 struct Config {
+  // --kubelet-version: the kubelet minor version answered as (kubelet_profile.h).
+  std::string kubelet_version = std::string(kDefaultKubeletVersion);
   std::string container_runtime_endpoint = "unix:///run/containerd/containerd.sock";
   std::string root_dir = "/var/lib/kubelet";
   std::chrono::nanoseconds runtime_request_timeout = std::chrono::minutes(2);
-  bool checkpoint_gate = true;  // --feature-gates=ContainerCheckpoint=... (beta, on since 1.30)
+  // --feature-gates=ContainerCheckpoint=...; unset: the version's default
+  // (off before 1.30, on from 1.30).
+  std::optional<bool> checkpoint_gate;
+  // --enable-debugging-handlers; the route needs it from 1.33.
+  bool enable_debugging_handlers = true;
   std::string hostname_override;  // default: the host name, lower-cased
   std::string address = "0.0.0.0";
   int port = 10250;
@@ -35,17 +45,24 @@ struct Config {
   std::chrono::nanoseconds authorization_webhook_cache_unauthorized_ttl = std::chrono::seconds(30);
   bool insecure_http = false;             // plain HTTP for local development
   bool insecure_http_any_address = false;  // ... even off loopback
-  size_t max_checkpoints_per_container = 0;
+  // Beyond upstream, opt-in:
+  size_t max_checkpoints_per_container = 0;  // retention; 0 = keep all
+  bool unique_archive_names = false;         // never hand out one name twice
+  bool tighten_checkpoints_dir = false;      // chmod 0700; refuse a symlink there
   std::chrono::nanoseconds shutdown_grace_period = std::chrono::seconds(30);
   kit::LogLevel log_level = kit::LogLevel::kInfo;
   bool help = false;
 
   std::string CheckpointsDir() const { return root_dir + "/checkpoints"; }
+  // The ContainerCheckpoint gate in effect for `profile`.
+  bool CheckpointGate(const KubeletProfile& profile) const {
+    return checkpoint_gate.value_or(profile.checkpoint_gate_default);
+  }
 };
 
 // Parses and validates flags; errors name the flag and say what is wrong.
 absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args);
-const char* ConfigUsage();
+std::string ConfigUsage();
 
 }  // namespace endpoint
 

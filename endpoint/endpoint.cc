@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -19,8 +20,20 @@
 #include "endpoint/tls.h"
 
 namespace endpoint {
+namespace {
 
-absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
+// An errno as Go's syscall.Errno prints it ("file exists", not "File exists").
+std::string GoErrnoText(int err) {
+  std::string text = std::strerror(err);
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+}  // namespace
+
+absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten) {
+  // setupDataDirs: os.MkdirAll(rootDir, 0750), then, with the gate on,
+  // os.MkdirAll(checkpointsDir, 0700) ("error creating checkpoint directory").
   struct stat st;
   if (::stat(root_dir.c_str(), &st) != 0) {
     if (errno != ENOENT || ::mkdir(root_dir.c_str(), 0750) != 0) {
@@ -28,26 +41,48 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
           absl::StrCat("--root-dir ", root_dir, ": ", std::strerror(errno)));
     }
   } else if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat("--root-dir ", root_dir, ": not a directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("--root-dir ", root_dir, ": not a directory"));
   }
   const std::string dir = root_dir + "/checkpoints";
+  if (!tighten) {
+    // MkdirAll: stat (following a symlink); a directory is fine as it is,
+    // whatever its mode; anything else that exists is an error; else mkdir
+    // 0700 (less the umask).
+    if (::stat(dir.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) return absl::OkStatus();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "error creating checkpoint directory: mkdir ", dir, ": not a directory"));
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0) {
+      const int err = errno;
+      if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return absl::OkStatus();
+      return absl::FailedPreconditionError(
+          absl::StrCat("error creating checkpoint directory: mkdir ", dir, ": ", GoErrnoText(err)));
+    }
+    return absl::OkStatus();
+  }
+  // --tighten-checkpoints-dir (beyond upstream): exactly 0700, never through a symlink.
   if (::lstat(dir.c_str(), &st) != 0) {
     if (::mkdir(dir.c_str(), 0700) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
     }
     ::chmod(dir.c_str(), 0700);  // whatever the umask
     return absl::OkStatus();
   }
   if (S_ISLNK(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(dir, " is a symlink; archives are never written through one"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir,
+        " is a symlink; with --tighten-checkpoints-dir archives are never written through one"));
   }
   if (!S_ISDIR(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(dir, " exists and is not a directory"));
   }
   if ((st.st_mode & 07777) != 0700) {
     if (::chmod(dir.c_str(), 0700) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat("chmod 0700 ", dir, ": ", std::strerror(errno)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("chmod 0700 ", dir, ": ", std::strerror(errno)));
     }
     kit::LogLine(kit::LogLevel::kWarn,
                  absl::StrCat(dir, " had mode ", (st.st_mode >> 6) & 7, (st.st_mode >> 3) & 7,
@@ -58,9 +93,18 @@ absl::Status PrepareCheckpointsDir(const std::string& root_dir) {
 
 absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock* clock) {
   std::unique_ptr<Endpoint> e(new Endpoint());
-  if (c.checkpoint_gate) {
-    if (absl::Status s = PrepareCheckpointsDir(c.root_dir); !s.ok()) return s;
+  auto profile = FindKubeletProfile(c.kubelet_version);
+  if (!profile.ok()) {
+    return absl::InvalidArgumentError("--kubelet-version: " +
+                                      std::string(profile.status().message()));
   }
+  const bool gate = c.CheckpointGate(**profile);
+  if (gate) {
+    if (absl::Status s = PrepareCheckpointsDir(c.root_dir, c.tighten_checkpoints_dir); !s.ok()) {
+      return s;
+    }
+  }
+  e->metrics_.SetBuildInfo((*profile)->build);
 
   // One API server client for both webhooks.
   std::shared_ptr<ApiClient> api;
@@ -88,8 +132,8 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
   }
   if (c.authentication_token_webhook) {
     WebhookAuthenticatorOptions wo;
-    wo.cache_ttl =
-        std::chrono::duration_cast<std::chrono::milliseconds>(c.authentication_token_webhook_cache_ttl);
+    wo.cache_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(
+        c.authentication_token_webhook_cache_ttl);
     wo.clock = clock;
     authenticators.push_back(std::make_unique<WebhookTokenAuthenticator>(api, wo));
   }
@@ -100,10 +144,10 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
     e->authz_ = std::move(*policy);
   } else if (c.authorization_mode == "Webhook") {
     WebhookAuthorizerOptions wo;
-    wo.cache_authorized_ttl =
-        std::chrono::duration_cast<std::chrono::milliseconds>(c.authorization_webhook_cache_authorized_ttl);
-    wo.cache_unauthorized_ttl =
-        std::chrono::duration_cast<std::chrono::milliseconds>(c.authorization_webhook_cache_unauthorized_ttl);
+    wo.cache_authorized_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(
+        c.authorization_webhook_cache_authorized_ttl);
+    wo.cache_unauthorized_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(
+        c.authorization_webhook_cache_unauthorized_ttl);
     wo.clock = clock;
     e->authz_ = std::make_unique<WebhookAuthorizer>(api, wo);
   } else {
@@ -132,13 +176,17 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
 
   e->runtime_ = NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout,
                                      &e->metrics_);
-  e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock);
+  e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock, c.unique_archive_names);
   CheckpointHandlerOptions ho;
-  ho.runtime_request_timeout = c.runtime_request_timeout;
   ho.max_checkpoints_per_container = c.max_checkpoints_per_container;
-  e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), clock, ho);
-  e->router_ = std::make_unique<Router>(c.checkpoint_gate, c.hostname_override, e->authn_.get(),
-                                        e->authz_.get(), e->handler_.get(), &e->metrics_);
+  e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), ho);
+  RouterOptions ro;
+  ro.profile = *profile;
+  ro.checkpoint_gate = gate;
+  ro.enable_debugging_handlers = c.enable_debugging_handlers;
+  ro.node_name = c.hostname_override;
+  e->router_ = std::make_unique<Router>(ro, e->authn_.get(), e->authz_.get(), e->handler_.get(),
+                                        &e->metrics_);
   auto server = HttpServer::Start(http, e->router_.get(), &e->metrics_);
   if (!server.ok()) return server.status();
   e->server_ = std::move(*server);

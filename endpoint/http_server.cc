@@ -287,6 +287,9 @@ void HttpServer::Serve(int fd) {
       HttpRequest hr;
       hr.method = head->method;
       hr.path = head->path;
+      if (auto q = head->target.find('?'); q != std::string::npos) {
+        hr.raw_query = head->target.substr(q + 1);
+      }
       hr.query = head->query;
       hr.headers = head->headers;
       if (conn.ssl()) {

@@ -46,6 +46,9 @@ bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out) 
 std::vector<std::pair<std::string, std::string>> ParseQuery(const std::string& raw) {
   std::vector<std::pair<std::string, std::string>> out;
   for (absl::string_view part : absl::StrSplit(raw, absl::ByAnyChar("&"), absl::SkipEmpty())) {
+    // Go 1.17+ (golang.org/issue/25192): ';' is no separator, and a pair
+    // containing one is dropped with an error the kubelet ignores.
+    if (part.find(';') != absl::string_view::npos) continue;
     std::pair<std::string, std::string> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
     std::string k, v;
     // Go skips a pair it cannot decode (and reports an error the kubelet ignores).
@@ -123,13 +126,17 @@ absl::StatusOr<RequestHead> ParseRequestHead(const std::string& head) {
 const char* ReasonPhrase(int status) {
   switch (status) {
     case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 307: return "Temporary Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
     case 408: return "Request Timeout";
     case 413: return "Request Entity Too Large";
+    case 415: return "Unsupported Media Type";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
@@ -145,10 +152,8 @@ std::string FormatResponse(const HttpAnswer& a, bool close, int64_t now) {
   char date[64];
   std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   std::string out = absl::StrCat("HTTP/1.1 ", a.status, " ", ReasonPhrase(a.status), "\r\n");
-  absl::StrAppend(&out, "Content-Type: ", a.content_type, "\r\n");
-  if (a.content_type.rfind("text/plain", 0) == 0) {
-    absl::StrAppend(&out, "X-Content-Type-Options: nosniff\r\n");
-  }
+  if (!a.content_type.empty()) absl::StrAppend(&out, "Content-Type: ", a.content_type, "\r\n");
+  if (a.nosniff) absl::StrAppend(&out, "X-Content-Type-Options: nosniff\r\n");
   absl::StrAppend(&out, "Date: ", date, "\r\n");
   for (const auto& [k, v] : a.headers) absl::StrAppend(&out, k, ": ", v, "\r\n");
   absl::StrAppend(&out, "Content-Length: ", a.body.size(), "\r\n");

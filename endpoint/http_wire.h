@@ -36,12 +36,15 @@ absl::StatusOr<RequestHead> ParseRequestHead(const std::string& head);
 // an escape is malformed.
 bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out);
 
-// Go's url.ParseQuery order-preserving: "a=1&b=2&a=3".
+// Go's url.ParseQuery order-preserving: "a=1&b=2&a=3". As since Go 1.17, a
+// pair containing ';' is dropped (its raw text: an escaped %3B is fine), and
+// so is one with a malformed escape.
 std::vector<std::pair<std::string, std::string>> ParseQuery(const std::string& raw);
 
-// A whole response: status line, Content-Type, Content-Length,
-// X-Content-Type-Options: nosniff for text (as Go's http.Error), Date, the
-// answer's own headers, Connection: close when `close`.
+// A whole response: status line, Content-Type (when the answer has one),
+// X-Content-Type-Options: nosniff (when the answer asks for it, as Go's
+// http.Error does), Date, the answer's own headers, Content-Length,
+// Connection: close when `close`.
 std::string FormatResponse(const HttpAnswer& answer, bool close, int64_t now_unix_seconds);
 
 const char* ReasonPhrase(int status);

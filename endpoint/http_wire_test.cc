@@ -28,6 +28,14 @@ TEST(ParseRequestHead, QueryKeepsOrderAndDecodes) {
   EXPECT_EQ(h->query[2].second, "30s");
 }
 
+TEST(ParseQuery, DropsPairsWithASemicolonAsGoDoes) {
+  auto q = ParseQuery("timeout=5;x=1&a=1&b=%3B&timeout=7;&c");
+  ASSERT_EQ(q.size(), 3u);
+  EXPECT_EQ(q[0], std::make_pair(std::string("a"), std::string("1")));
+  EXPECT_EQ(q[1], std::make_pair(std::string("b"), std::string(";")));
+  EXPECT_EQ(q[2], std::make_pair(std::string("c"), std::string()));
+}
+
 TEST(ParseRequestHead, PathIsPercentDecoded) {
   auto h = ParseRequestHead("POST /checkpoint/default/we%62/c HTTP/1.1\r\n");
   ASSERT_TRUE(h.ok());
@@ -58,14 +66,42 @@ TEST(FormatResponse, WritesStatusHeadersAndBody) {
   a.body = "405: Method Not Allowed";
   a.headers.push_back({"Allow", "POST"});
   std::string r = FormatResponse(a, /*close=*/false, 1728962280);
+  // go-restful's error writer sets no Content-Type (Go sniffs text/plain) and
+  // no X-Content-Type-Options.
   EXPECT_EQ(r,
             "HTTP/1.1 405 Method Not Allowed\r\n"
             "Content-Type: text/plain; charset=utf-8\r\n"
-            "X-Content-Type-Options: nosniff\r\n"
             "Date: Tue, 15 Oct 2024 03:18:00 GMT\r\n"
             "Allow: POST\r\n"
             "Content-Length: 23\r\n\r\n"
             "405: Method Not Allowed");
+}
+
+TEST(FormatResponse, NosniffOnlyWhenAsked) {
+  HttpAnswer a;
+  a.status = 404;
+  a.body = "404 page not found\n";
+  a.nosniff = true;  // as Go's http.NotFound
+  EXPECT_EQ(FormatResponse(a, /*close=*/false, 1728962280),
+            "HTTP/1.1 404 Not Found\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "X-Content-Type-Options: nosniff\r\n"
+            "Date: Tue, 15 Oct 2024 03:18:00 GMT\r\n"
+            "Content-Length: 19\r\n\r\n"
+            "404 page not found\n");
+}
+
+TEST(FormatResponse, NoContentTypeForAnEmptyRedirect) {
+  HttpAnswer a;
+  a.status = 301;
+  a.content_type.clear();
+  a.headers.push_back({"Location", "/checkpoint/"});
+  EXPECT_EQ(FormatResponse(a, /*close=*/true, 1728962280),
+            "HTTP/1.1 301 Moved Permanently\r\n"
+            "Date: Tue, 15 Oct 2024 03:18:00 GMT\r\n"
+            "Location: /checkpoint/\r\n"
+            "Content-Length: 0\r\n"
+            "Connection: close\r\n\r\n");
 }
 
 }  // namespace

@@ -15,9 +15,7 @@ constexpr char kOperationErrors[] = "kubelet_runtime_operations_errors_total";
 constexpr char kOperationDurations[] = "kubelet_runtime_operations_duration_seconds";
 constexpr char kHttpRequests[] = "kubelet_http_requests_total";
 constexpr char kHttpResponses[] = "checkpoint_endpoint_http_responses_total";
-
-// The e2e test's operation (instrumented_services.go CheckpointContainer).
-constexpr char kCheckpointOperation[] = "checkpoint_container";
+constexpr char kBuildInfo[] = "kubernetes_build_info";
 
 std::string EscapeHelp(const std::string& text) {
   std::string out;
@@ -124,9 +122,22 @@ const std::vector<double>& Metrics::RuntimeOperationBuckets() {
   return kBuckets;
 }
 
-Metrics::Metrics() {
-  operations_[kCheckpointOperation] = 0;
-  operation_errors_[kCheckpointOperation] = 0;
+void Metrics::SetBuildInfo(const KubeletBuildInfo& info) {
+  // Label names as component-base registers them; rendered sorted by name, as
+  // client_golang does.
+  std::vector<std::pair<std::string, std::string>> labels = {
+      {"build_date", std::string(info.build_date)},
+      {"compiler", std::string(info.compiler)},
+      {"git_commit", std::string(info.git_commit)},
+      {"git_tree_state", std::string(info.git_tree_state)},
+      {"git_version", std::string(info.git_version)},
+      {"go_version", std::string(info.go_version)},
+      {"major", std::string(info.major)},
+      {"minor", std::string(info.minor)},
+      {"platform", std::string(info.platform)},
+  };
+  std::lock_guard<std::mutex> lock(mu_);
+  build_info_ = std::move(labels);
 }
 
 void Metrics::RecordRuntimeOperation(const std::string& type, double seconds, bool error) {
@@ -209,18 +220,34 @@ std::string Metrics::Render() const {
              static_cast<double>(h.count));
     }
   }
-  // operations_ and operation_errors_ always hold the pre-registered series.
-  Header(&out, kOperationErrors,
-         "[ALPHA] Cumulative number of runtime operation errors by operation "
-         "type.",
-         "counter");
-  for (const auto& [type, n] : operation_errors_) {
-    Sample(&out, kOperationErrors, Label("operation_type", type), static_cast<double>(n));
+  if (!operation_errors_.empty()) {
+    Header(&out, kOperationErrors,
+           "[ALPHA] Cumulative number of runtime operation errors by operation "
+           "type.",
+           "counter");
+    for (const auto& [type, n] : operation_errors_) {
+      Sample(&out, kOperationErrors, Label("operation_type", type), static_cast<double>(n));
+    }
   }
-  Header(&out, kOperations, "[ALPHA] Cumulative number of runtime operations by operation type.",
-         "counter");
-  for (const auto& [type, n] : operations_) {
-    Sample(&out, kOperations, Label("operation_type", type), static_cast<double>(n));
+  if (!operations_.empty()) {
+    Header(&out, kOperations,
+           "[ALPHA] Cumulative number of runtime operations by operation type.", "counter");
+    for (const auto& [type, n] : operations_) {
+      Sample(&out, kOperations, Label("operation_type", type), static_cast<double>(n));
+    }
+  }
+  if (!build_info_.empty()) {
+    // k8s.io/component-base metrics/prometheus/version: GaugeVec, ALPHA.
+    Header(&out, kBuildInfo,
+           "[ALPHA] A metric with a constant '1' value labeled by major, minor, git version, git "
+           "commit, git tree state, build date, Go version, and compiler from which Kubernetes "
+           "was built, and platform on which it is running.",
+           "gauge");
+    std::string labels;
+    for (const auto& [name, value] : build_info_) {
+      absl::StrAppend(&labels, labels.empty() ? "" : ",", Label(name.c_str(), value));
+    }
+    Sample(&out, kBuildInfo, labels, 1);
   }
   return out;
 }

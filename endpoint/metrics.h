@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "endpoint/kubelet_profile.h"
+
 namespace endpoint {
 
 // The endpoint's metrics registry, rendered in the Prometheus text format
@@ -19,6 +21,7 @@ namespace endpoint {
 //   kubelet_runtime_operations_duration_seconds{operation_type} histogram
 //   kubelet_http_requests_total{long_running,method,path,server_type} counter
 //   checkpoint_endpoint_http_responses_total{code,method,path}  counter (ours)
+//   kubernetes_build_info{major,minor,git_version,...}          gauge, 1
 //
 // Names, help texts ("[ALPHA] " is what k8s.io/component-base prefixes to an
 // alpha metric's help), labels and buckets are the kubelet's: runtime ones from
@@ -26,7 +29,14 @@ namespace endpoint {
 // instrumented_services.go, operation "checkpoint_container" for
 // CheckpointContainer), the HTTP one from pkg/kubelet/server/metrics/metrics.go
 // (counted in server.go ServeHTTP). The kubelet's HTTP counter has no status
-// code label, so the count by code is a metric of ours.
+// code label, so the count by code is a metric of ours. kubernetes_build_info
+// is k8s.io/component-base's (metrics/prometheus/version), registered by the
+// kubelet's imports.
+//
+// As in the kubelet, no series exists before its first observation: the
+// runtime counters have no operation_type="checkpoint_container" series until
+// a checkpoint has been attempted (the node e2e test reads a missing series as
+// 0), and the error counter none until one failed.
 //
 // Families render sorted by name, series by label values, a family with no
 // series not at all, numbers as Go's strconv 'g' (client_golang's writeFloat):
@@ -38,11 +48,10 @@ class Metrics {
   // Content-Type of Render()'s output.
   static constexpr char kContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
-  // Pre-registers operation_type="checkpoint_container" at 0 in both runtime
-  // counters: the node e2e test (test/e2e_node/checkpoint_container.go) reads
-  // them before and after one checkpoint and expects 0/0 then 1/0. It also
-  // reads a missing series as 0, so this only makes the start visible.
-  Metrics();
+  Metrics() = default;
+
+  // kubernetes_build_info{...} 1, with `info`'s labels (replaces any earlier).
+  void SetBuildInfo(const KubeletBuildInfo& info);
 
   // One CRI call of `type` (e.g. "checkpoint_container") that took `seconds`;
   // `error` when it failed. As recordOperation/recordError: the total and the
@@ -70,6 +79,7 @@ class Metrics {
   };
 
   mutable std::mutex mu_;
+  std::vector<std::pair<std::string, std::string>> build_info_;  // labels; empty: none
   std::map<std::string, uint64_t> operations_;  // by operation_type
   std::map<std::string, uint64_t> operation_errors_;
   std::map<std::string, Histogram> operation_durations_;

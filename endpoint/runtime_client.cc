@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "absl/strings/cord.h"
 #include "endpoint/metrics.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -26,6 +27,19 @@ std::string Label(const google::protobuf::Map<std::string, std::string>& labels,
 
 absl::Status FromGrpc(const grpc::Status& s) {
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+constexpr char kKubeletErrorPayload[] = "type.checkpoint-kit/kubelet-error";
+
+// now + d as a gRPC deadline, a far one "no deadline" rather than an overflow.
+// REQUIRES: d > 0.
+std::chrono::system_clock::time_point DeadlineAfter(std::chrono::system_clock::time_point now,
+                                                    std::chrono::nanoseconds d) {
+  using TimePoint = std::chrono::system_clock::time_point;
+  const auto room = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      TimePoint::max() - now);
+  if (d >= room) return TimePoint::max();
+  return now + std::chrono::duration_cast<TimePoint::duration>(d);
 }
 
 class GrpcRuntimeClient final : public RuntimeClient {
@@ -105,21 +119,36 @@ class GrpcRuntimeClient final : public RuntimeClient {
   }
 
   absl::Status Checkpoint(const std::string& container_id, const std::string& location,
-                          int64_t timeout_seconds, WallTime deadline,
+                          int64_t timeout_seconds,
                           const std::function<bool()>& cancelled) override {
+    // instrumentedRuntimeService.CheckpointContainer: recordOperation (total,
+    // duration) and recordError around the whole CRI client call, so the
+    // client's own rejection of a negative timeout counts as a failed one.
+    auto start = std::chrono::steady_clock::now();
+    if (timeout_seconds < 0) {
+      Record("checkpoint_container", start, /*ok=*/false);
+      return KubeletError(kNegativeTimeoutText);
+    }
+    const CriTimeout t = ComputeCriTimeout(timeout_seconds, request_timeout_);
+    if (t.deadline.count() <= 0) {
+      // A wrapped Duration: context.WithTimeout has already expired, and
+      // grpc-go fails the call before sending anything.
+      Record("checkpoint_container", start, /*ok=*/false);
+      return absl::DeadlineExceededError("context deadline exceeded");
+    }
     v1::CheckpointContainerRequest req;
     req.set_container_id(container_id);
     req.set_location(location);
-    req.set_timeout(timeout_seconds);
+    req.set_timeout(t.request_timeout_seconds);
     v1::CheckpointContainerResponse resp;
     grpc::ClientContext ctx;
+    const auto deadline = DeadlineAfter(std::chrono::system_clock::now(), t.deadline);
     ctx.set_deadline(deadline);
     std::mutex mu;
     std::condition_variable cv;
     bool done = false;
     grpc::Status status;
     bool we_cancelled = false;
-    auto start = std::chrono::steady_clock::now();
     stub_->async()->CheckpointContainer(&ctx, &req, &resp, [&](grpc::Status s) {
       std::lock_guard<std::mutex> lock(mu);
       status = std::move(s);
@@ -171,6 +200,28 @@ class GrpcRuntimeClient final : public RuntimeClient {
 };
 
 }  // namespace
+
+CriTimeout ComputeCriTimeout(int64_t timeout_seconds,
+                             std::chrono::nanoseconds runtime_request_timeout) {
+  // defaultTimeout := int64(r.timeout / time.Second)
+  const int64_t default_timeout = runtime_request_timeout.count() / 1000000000;
+  if (timeout_seconds > default_timeout) {
+    // time.Duration(options.Timeout) * time.Second, with int64 wrap-around.
+    const auto ns = static_cast<int64_t>(static_cast<uint64_t>(timeout_seconds) * 1000000000u);
+    return {timeout_seconds, std::chrono::nanoseconds(ns)};
+  }
+  return {default_timeout, runtime_request_timeout};
+}
+
+absl::Status KubeletError(absl::string_view text) {
+  absl::Status s(absl::StatusCode::kUnknown, text);
+  s.SetPayload(kKubeletErrorPayload, absl::Cord());
+  return s;
+}
+
+bool IsKubeletError(const absl::Status& status) {
+  return status.GetPayload(kKubeletErrorPayload).has_value();
+}
 
 std::unique_ptr<RuntimeClient> NewGrpcRuntimeClient(const std::string& endpoint,
                                                     std::chrono::nanoseconds request_timeout,

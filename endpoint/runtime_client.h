@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "endpoint/clock.h"
 
 namespace endpoint {
@@ -39,19 +40,49 @@ class RuntimeClient {
   // label) in the pod; a running one if any, else the newest.
   virtual absl::StatusOr<std::optional<ContainerRef>> FindContainer(const PodRef& pod,
                                                                     const std::string& name) = 0;
-  // CheckpointContainer{container_id, location, timeout}, bounded by `deadline`;
-  // `cancelled` is polled and cancels the call when it turns true.
+  // The kubelet's CheckpointContainer through its CRI client: `timeout_seconds`
+  // is the HTTP request's `timeout` (0 when absent, possibly negative); the
+  // client rejects a negative one itself (a KubeletError, no RPC sent), else
+  // applies the CRI timeout rule (ComputeCriTimeout) and sends
+  // CheckpointContainer{container_id, location, timeout}. `cancelled` is
+  // polled and cancels the call when it turns true.
   virtual absl::Status Checkpoint(const std::string& container_id, const std::string& location,
-                                  int64_t timeout_seconds, WallTime deadline,
+                                  int64_t timeout_seconds,
                                   const std::function<bool()>& cancelled) = 0;
 };
 
-// The real thing: CRI runtime.v1 over a unix socket. Calls other than the
-// checkpoint are bounded by `request_timeout`. The channel reconnects by
-// itself (backoff 100 ms to 1 s), so a restarted runtime is found again within
-// a second. A deadline we set renders as grpc-go renders it ("context deadline
-// exceeded"), as does a cancellation ("context canceled"). Every CRI call is
-// recorded in `metrics` (may be null) as the kubelet's instrumented runtime does.
+// The CRI timeout rule of the kubelet's CRI client, (*remoteRuntimeService).
+// CheckpointContainer (pkg/kubelet/cri/remote/remote_runtime.go up to 1.30,
+// k8s.io/cri-client pkg/remote_runtime.go from 1.31; the same in every version
+// 1.25-1.36): defaultTimeout = int64(D / time.Second), so 0 when D < 1 s. A
+// request timeout above defaultTimeout is kept and is the deadline, in
+// seconds (Go's Duration arithmetic: it wraps past ~292 years, and a wrapped,
+// negative deadline has already expired); otherwise the request carries
+// defaultTimeout and the deadline is D itself. REQUIRES: timeout_seconds >= 0.
+struct CriTimeout {
+  int64_t request_timeout_seconds;
+  std::chrono::nanoseconds deadline;  // from the call's start
+};
+CriTimeout ComputeCriTimeout(int64_t timeout_seconds,
+                             std::chrono::nanoseconds runtime_request_timeout);
+
+// The text the CRI client answers a negative timeout with.
+inline constexpr absl::string_view kNegativeTimeoutText =
+    "CheckpointContainer requires the timeout value to be > 0";
+
+// An error the kubelet makes itself rather than receives from the runtime: it
+// prints as its bare text, where a gRPC status prints as grpc-go renders it.
+absl::Status KubeletError(absl::string_view text);
+bool IsKubeletError(const absl::Status& status);
+
+// The real thing: CRI runtime.v1 over a unix socket; `request_timeout` is the
+// kubelet's --runtime-request-timeout D, which bounds the lookups and enters
+// the checkpoint's timeout rule. The channel reconnects by itself (backoff
+// 100 ms to 1 s), so a restarted runtime is found again within a second. A
+// deadline we set renders as grpc-go renders it ("context deadline exceeded"),
+// as does a cancellation ("context canceled"). Every CRI call, the rejected
+// negative-timeout checkpoint included, is recorded in `metrics` (may be null)
+// as the kubelet's instrumentedRuntimeService records it.
 std::unique_ptr<RuntimeClient> NewGrpcRuntimeClient(const std::string& endpoint,
                                                     std::chrono::nanoseconds request_timeout,
                                                     Metrics* metrics);

@@ -1,7 +1,7 @@
 #include "endpoint/auth/attributes.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
@@ -36,24 +36,25 @@ std::string VerbForMethod(const std::string& method) {
   return "";
 }
 
-std::string SubresourceForPath(const std::string& path) {
+std::string SubresourceForPath(const std::string& path, bool checkpoint_subresource) {
   if (IsSubpath(path, kStatsPath)) return "stats";
   if (IsSubpath(path, kMetricsPath)) return "metrics";
   // "log" to match the other log subresources (pods/log).
   if (IsSubpath(path, kLogsPath)) return "log";
-  if (IsSubpath(path, kCheckpointPath)) return "checkpoint";
+  if (checkpoint_subresource && IsSubpath(path, kCheckpointPath)) return "checkpoint";
   return "proxy";
 }
 
 Attributes GetRequestAttributes(const UserInfo& user, const std::string& method,
-                                const std::string& path, const std::string& node_name) {
+                                const std::string& path, const std::string& node_name,
+                                bool checkpoint_subresource) {
   Attributes attributes;
   attributes.user = user;
   attributes.verb = VerbForMethod(method);
   attributes.namespace_ = "";
   attributes.resource = "nodes";
   attributes.name = node_name;
-  attributes.subresource = SubresourceForPath(path);
+  attributes.subresource = SubresourceForPath(path, checkpoint_subresource);
   attributes.api_group = "";
   attributes.api_version = "v1";
   attributes.resource_request = true;
@@ -61,16 +62,9 @@ Attributes GetRequestAttributes(const UserInfo& user, const std::string& method,
   return attributes;
 }
 
-std::string ForbiddenText(const Attributes& attributes) {
-  return absl::StrCat("Forbidden (user=", attributes.user.name, ", verb=", attributes.verb,
-                      ", resource=", attributes.resource, ", subresource(s)=[",
-                      attributes.subresource, "])\n");
-}
-
-std::string AuthorizationErrorText(const Attributes& attributes) {
-  return absl::StrCat("Authorization error (user=", attributes.user.name,
-                      ", verb=", attributes.verb, ", resource=", attributes.resource,
-                      ", subresource=", attributes.subresource, ")");
+std::string FormatAuthorizationText(absl::string_view format, const Attributes& attributes) {
+  return absl::Substitute(format, attributes.user.name, attributes.verb, attributes.resource,
+                          attributes.subresource);
 }
 
 }  // namespace endpoint

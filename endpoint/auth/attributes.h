@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "endpoint/auth/auth.h"
 
 namespace endpoint {
@@ -20,28 +21,28 @@ namespace endpoint {
 //   resource     "nodes", name = `node_name`, api_version "v1", no group, no
 //                namespace, resource_request true, path = `path`
 //   subresource  by path: /stats[/...]→stats, /metrics[/...]→metrics,
-//                /logs[/...]→log, /checkpoint[/...]→checkpoint, else→proxy
+//                /logs[/...]→log, /checkpoint[/...]→checkpoint when
+//                `checkpoint_subresource` (kubelet 1.30 and later; before, auth.go
+//                had no such case and checkpoints were authorized as proxy),
+//                else→proxy
 // REQUIRES: `path` is the request's decoded path without the query string.
 // Not modelled: the KubeletFineGrainedAuthz gate (1.32+), which adds a first,
 // finer attribute (pods, healthz, configz, statusz) before "proxy" for a few
-// paths that this endpoint does not serve.
+// paths (/healthz among them, where 1.33+ would name [healthz proxy]).
 Attributes GetRequestAttributes(const UserInfo& user, const std::string& method,
-                                const std::string& path, const std::string& node_name);
+                                const std::string& path, const std::string& node_name,
+                                bool checkpoint_subresource = true);
 
 // The subresource for `path` alone (see above).
-std::string SubresourceForPath(const std::string& path);
+std::string SubresourceForPath(const std::string& path, bool checkpoint_subresource = true);
 
 // The verb for an HTTP method (see above).
 std::string VerbForMethod(const std::string& method);
 
-// The 403 body, newline included:
-// `Forbidden (user=<user>, verb=<verb>, resource=nodes, subresource(s)=[<sub>])\n`
-// (the kubelet formats a []string with %v, hence the brackets).
-std::string ForbiddenText(const Attributes& attributes);
-
-// The 500 body when the authorizer fails, no trailing newline:
-// `Authorization error (user=<user>, verb=<verb>, resource=nodes, subresource=<sub>)`
-std::string AuthorizationErrorText(const Attributes& attributes);
+// A 403 or authorizer-failure 500 body in a kubelet version's words:
+// `format` is an absl::Substitute format with $0 user, $1 verb, $2 resource
+// and $3 subresource (each version's formats are in endpoint/kubelet_profile.cc).
+std::string FormatAuthorizationText(absl::string_view format, const Attributes& attributes);
 
 }  // namespace endpoint
 

@@ -78,26 +78,34 @@ TEST(Attributes, CarriesTheNodeResourceForTheCheckpointRoute) {
   EXPECT_EQ(a.path, "/checkpoint/ns/pod/ctr");
 }
 
-TEST(Attributes, ForbiddenTextIsTheKubeletsWithTrailingNewline) {
+TEST(Attributes, CheckpointPathsAreProxyWithoutTheCheckpointCase) {
+  // Kubelets before 1.30 had no checkpoint case in GetRequestAttributes.
+  for (const char* path : {"/checkpoint/ns/pod/ctr", "/checkpoint/", "/checkpoint"}) {
+    EXPECT_EQ(SubresourceForPath(path, /*checkpoint_subresource=*/false), "proxy") << path;
+    EXPECT_EQ(GetRequestAttributes(Alice(), "POST", path, "n", false).subresource, "proxy");
+  }
+  EXPECT_EQ(SubresourceForPath("/metrics", false), "metrics");
+  EXPECT_EQ(SubresourceForPath("/stats/summary", false), "stats");
+}
+
+TEST(Attributes, FormatAuthorizationTextFillsUserVerbResourceSubresource) {
   Attributes a = GetRequestAttributes(UserInfo{"system:anonymous", "", {}}, "POST",
                                       "/checkpoint/ns/pod/ctr", "n");
-  EXPECT_EQ(ForbiddenText(a),
+  EXPECT_EQ(FormatAuthorizationText(
+                "Forbidden (user=$0, verb=$1, resource=$2, subresource(s)=[$3])\n", a),
             "Forbidden (user=system:anonymous, verb=create, resource=nodes, "
             "subresource(s)=[checkpoint])\n");
 }
 
-TEST(Attributes, ForbiddenTextShowsAnEmptyVerbForOtherMethods) {
+TEST(Attributes, FormatAuthorizationTextShowsAnEmptyVerbForOtherMethods) {
   Attributes a = GetRequestAttributes(Alice(), "HEAD", "/healthz", "n");
-  EXPECT_EQ(ForbiddenText(a),
-            "Forbidden (user=alice, verb=, resource=nodes, "
-            "subresource(s)=[proxy])\n");
+  EXPECT_EQ(FormatAuthorizationText("Forbidden (user=$0, verb=$1, resource=$2, subresource=$3)", a),
+            "Forbidden (user=alice, verb=, resource=nodes, subresource=proxy)");
 }
 
-TEST(Attributes, AuthorizationErrorTextIsTheKubeletsWithoutNewline) {
-  Attributes a = GetRequestAttributes(Alice(), "POST", "/checkpoint/ns/pod/ctr", "n");
-  EXPECT_EQ(AuthorizationErrorText(a),
-            "Authorization error (user=alice, verb=create, resource=nodes, "
-            "subresource=checkpoint)");
+TEST(Attributes, FormatAuthorizationTextKeepsDollarsInTheUserName) {
+  Attributes a = GetRequestAttributes(UserInfo{"$1 $$", "", {}}, "POST", "/metrics", "n");
+  EXPECT_EQ(FormatAuthorizationText("u=$0 v=$1", a), "u=$1 $$ v=create");
 }
 
 }  // namespace

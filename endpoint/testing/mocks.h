@@ -18,7 +18,7 @@ class MockRuntimeClient : public RuntimeClient {
               (const PodRef& pod, const std::string& name), (override));
   MOCK_METHOD(absl::Status, Checkpoint,
               (const std::string& container_id, const std::string& location,
-               int64_t timeout_seconds, WallTime deadline, const std::function<bool()>& cancelled),
+               int64_t timeout_seconds, const std::function<bool()>& cancelled),
               (override));
 };
 

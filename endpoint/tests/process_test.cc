@@ -38,6 +38,17 @@ TEST_F(EndpointProcessTest, BadFlagExitsNamingIt) {
   EXPECT_NE(p->Stderr().find("--runtime-request-timeout=soon"), std::string::npos) << p->Stderr();
 }
 
+TEST_F(EndpointProcessTest, UnknownKubeletVersionExitsListingTheValidOnes) {
+  auto p = Run({"--kubelet-version=1.24"});
+  ASSERT_TRUE(p->Wait());
+  EXPECT_TRUE(p->ExitedWith(2));
+  EXPECT_NE(p->Stderr().find("--kubelet-version=1.24: unknown kubelet version \"1.24\" (one of "
+                             "1.25, 1.26, 1.27, 1.28, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, "
+                             "1.36)"),
+            std::string::npos)
+      << p->Stderr();
+}
+
 TEST_F(EndpointProcessTest, UnreadableTokenFileExitsNamingIt) {
   auto p = Run({"--root-dir", dir_.Join("k"), "--port", "0", "--address", "127.0.0.1",
                 "--token-auth-file", dir_.Join("missing.csv")});
