@@ -1,6 +1,6 @@
 // The archive a checkpoint leaves: where, what kind of file, whose, which
 // permissions, what is inside, and what is not left beside it
-// (shared/spec/checkpoint-archive.md; the node e2e test's entry list). These
+// (docs/archive.md; the node e2e test's entry list). These
 // need the checkpoints directory reachable from where the suite runs.
 
 #include <unistd.h>

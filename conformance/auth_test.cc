@@ -1,5 +1,5 @@
 // Authentication (401) and authorization (403), and their place before any
-// lookup: shared/spec/endpoint-contract.md, steps 1 to 3.
+// lookup: endpoint/README.md ("One request"), steps 2 and 3.
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // Response codes and texts of POST /checkpoint/{namespace}/{pod}/{container}:
-// shared/spec/endpoint-contract.md, steps 4 to 12.
+// endpoint/README.md ("One request", the kubelet's order of checks), steps 1 and 4 to 12.
 
 #include <chrono>
 #include <ctime>
@@ -146,7 +146,7 @@ void RuntimeErrorCarriedThrough(TestContext& t) {
 }
 
 // One real runtime that cannot checkpoint: the fake-cri effect that plays it
-// and the text it answers (shared/spec/endpoint-contract.md).
+// and the text it answers (docs/runtime-profiles.md).
 struct Flavour {
   const char* id;
   const char* who;

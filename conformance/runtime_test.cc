@@ -1,8 +1,7 @@
 // Runtime area: CRI-level checks of a runtime's CheckpointContainer, with a pod
 // and container the suite makes itself (as critest does) and checkpoints into
-// a temp dir of its own. shared/spec/checkpoint-archive.md ("Shared rules of
-// CRI-O and containerd"), shared/spec/endpoint-contract.md (what real runtimes
-// answer) and shared/spec/cri-wire.md.
+// a temp dir of its own. docs/archive.md and docs/runtime-profiles.md (what
+// real runtimes write and answer), proto/cri_runtime_v1.proto (the wire).
 //
 // Each archive property is failed by exactly one test; the others skip on it,
 // naming that test (the rule of checks.h). Every test makes its own pod, so

@@ -1,5 +1,5 @@
 // The timeout query parameter against the runtime request timeout D
-// (shared/spec/endpoint-contract.md, steps 7 and 10): last value wins; a value
+// (endpoint/README.md, "One request", steps 7 and 10): last value wins; a value
 // at or below D leaves the deadline at D; a larger one lengthens it; past the
 // deadline the answer is 500 DeadlineExceeded. The slow checkpoints are made
 // with fake-cri latency faults relative to D (3s in the bundled stack).
@@ -61,6 +61,12 @@ void ExpectSlowCheckpointSucceeds(TestContext& t, nanoseconds latency, long long
   SlowCheckpoint(t, c, latency);
   std::string query = "?timeout=" + std::to_string(timeout_seconds);
   HttpResult r = PostCheckpoint(t, c, query);
+  if (auto text = CannotCheckpointText(r, c)) {
+    // Its answer came after the whole latency, not a DeadlineExceeded: the
+    // deadline held, which is what is checked here.
+    t.Note("the runtime cannot checkpoint (" + *text + "), and answered after the whole latency");
+    return;
+  }
   t.Check(r.sent && r.status == 200,
           "POST " + c.Path() + query + " of a checkpoint taking " + GoDuration(latency) +
               " (runtime request timeout " + GoDuration(e.runtime_request_timeout) + ") answered " +

@@ -11,11 +11,12 @@ namespace fakecri {
 // How long a checkpoint takes: fixed cost + working set / throughput, optionally
 // scaled by (1 + jitter * u) with u uniform in [-1, 1].
 //
-// Defaults are calibrated from the published timings in
-// shared/spec/checkpoint-archive.md: a fixed cost of a few hundred ms (freeze,
-// metadata, rootfs diff) and 0.25-1 GB/s of dumped memory through CRIU, engines
-// slower; podman PR 12184's stats (346 MiB: memdump 0.50 s + memwrite 0.45 s,
-// frozen 1.38 s) give ~330 MiB/s end to end. See README "Latency model".
+// The defaults below are the reference profile's, from published timings: a
+// fixed cost of a few hundred ms (freeze, metadata, rootfs diff) and 0.25-1
+// GB/s of dumped memory through CRIU, engines slower; podman PR 12184's stats
+// (346 MiB: memdump 0.50 s + memwrite 0.45 s, frozen 1.38 s) give ~330 MiB/s
+// end to end. The real runtimes' profiles carry their measured numbers
+// (profiles/runtime_profiles.cc, docs/runtime-profiles.md).
 struct LatencyParams {
   // Default: 300 ms.
   int64_t fixed_cost_ns = 300'000'000;

@@ -79,6 +79,10 @@ std::string Message(const SuiteRun& run, const std::string& id) {
 // when a write fails. These SHOULD requirements fail on it.
 const std::set<std::string> kDefaultShould = {"archive.nothing-partial-after-failure",
                                               "concurrency.two-quick-checkpoints-two-intact-archives"};
+// A fault that breaks every archive also answers the disk-full checkpoint
+// (fail: 200, want 500), and the quick pair's test skips for want of a good
+// first archive.
+const std::set<std::string> kBrokenArchiveShould = {"archive.nothing-partial-after-failure"};
 
 std::string Fault(const std::string& rule) {
   return "--fake-cri-flag=--fault=" + rule + ",method=CheckpointContainer";
@@ -111,18 +115,16 @@ const Breakage kBreakages[] = {
      {"0644, want 0600"}},
     {"OkWithoutArchive", {Fault("effect=no-archive")},
      {"archive.regular-file-at-returned-path", "runtime.checkpoint-writes-regular-file-at-location"},
-     // Nothing written, so nothing partial either (and the quick pair's test
-     // skips: it has no archive to compare).
-     {}, {"nothing"}},
+     kBrokenArchiveShould, {"nothing"}},
     {"ArchiveElsewhere", {Fault("effect=archive-elsewhere")},
      {"archive.regular-file-at-returned-path", "runtime.checkpoint-writes-regular-file-at-location"},
-     kDefaultShould, {"misplaced-"}},
+     kBrokenArchiveShould, {"misplaced-"}},
     {"NotATar", {Fault("effect=not-a-tar")},
      {"archive.readable-by-independent-tar-reader", "runtime.checkpoint-archive-is-plain-tar"},
-     kDefaultShould, {"not a plain"}},
+     kBrokenArchiveShould, {"not a plain"}},
     {"MissingEntry", {Fault("effect=missing-entry,entry=checkpoint/inventory.img")},
      {"archive.contains-required-entries", "runtime.checkpoint-archive-has-required-entries"},
-     kDefaultShould, {"lacks"}},
+     kBrokenArchiveShould, {"lacks"}},
     // Configuration, not conformance: anonymous auth on makes the 401
     // requirements not applicable and fails the SHOULD that names it.
     {"AnonymousAuthOn", {"--endpoint-flag=--anonymous-auth=true"}, {},
@@ -155,7 +157,12 @@ TEST_P(SuiteAgainstBrokenStack, FailsExactlyTheRequirementsForTheBreakage) {
   SuiteRun run = RunSuite(b.flags);
   EXPECT_EQ(run.exit_code, b.must.empty() ? 0 : 1) << run.output;
   EXPECT_EQ(Failed(run, "MUST"), b.must) << run.output;
-  EXPECT_EQ(Failed(run, "SHOULD"), b.should) << run.output;
+  // Where the quick pair is expected to fail (a kubelet's naming), a machine
+  // so loaded that the pair straddles a second may let it pass: accept both.
+  std::set<std::string> should = Failed(run, "SHOULD"), want = b.should;
+  const std::string pair = "concurrency.two-quick-checkpoints-two-intact-archives";
+  if (want.count(pair)) should.insert(pair);
+  EXPECT_EQ(should, want) << run.output;
   for (const std::string& id : b.must) {
     for (const std::string& text : b.says) {
       EXPECT_NE(Message(run, id).find(text), std::string::npos)
