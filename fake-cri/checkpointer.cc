@@ -250,11 +250,20 @@ absl::Status Checkpointer::CheckpointAtomic(Run& run) {
   }
   // The model paces the checkpoint from the moment it has the container: time
   // spent waiting for another checkpoint of it does not count.
+  return Held(run, &Checkpointer::WriteAtomic);
+}
+
+absl::Status Checkpointer::Held(Run& run, absl::Status (Checkpointer::*write)(Run&, uint64_t*)) {
   Model(run);
   uint64_t bytes = 0;
-  absl::Status result = WriteAtomic(run, &bytes);
-  Leave(id);
+  absl::Status result = (this->*write)(run, &bytes);
+  Leave(run.container.id);
   return Finish(run, result, bytes);
+}
+
+void Checkpointer::InjectWriteFaults(const ArchiveFaults& f, FaultyFileOps* ops) {
+  if (f.disk_full_after) ops->LimitWrites(*f.disk_full_after);
+  if (f.crash_after) ops->LimitWrites(*f.crash_after, crash_);
 }
 
 absl::Status Checkpointer::WriteAtomic(Run& run, uint64_t* bytes) {
@@ -267,8 +276,7 @@ absl::Status Checkpointer::WriteAtomic(Run& run, uint64_t* bytes) {
   };
   if (f.no_archive) return pace();
   FaultyFileOps faulty(ops_);
-  if (f.disk_full_after) faulty.LimitWrites(*f.disk_full_after);
-  if (f.crash_after) faulty.LimitWrites(*f.crash_after, crash_);
+  InjectWriteFaults(f, &faulty);
   // Destroyed uncommitted (any return before Commit), the file leaves nothing.
   absl::StatusOr<std::unique_ptr<AtomicFile>> file =
       AtomicFile::Create(&faulty, f.elsewhere ? Misplaced(loc) : loc, f.mode_0644 ? 0644 : 0600);
@@ -296,13 +304,10 @@ absl::Status Checkpointer::WriteAtomic(Run& run, uint64_t* bytes) {
 }
 
 absl::Status Checkpointer::CheckpointInPlace(Run& run) {
-  const std::string id = run.container.id;
-  if (!Enter(id, SteadyTime::max(), run.stop)) return Render(run.profile.busy, run.args);
-  Model(run);
-  uint64_t bytes = 0;
-  absl::Status result = WriteInPlace(run, &bytes);
-  Leave(id);
-  return Finish(run, result, bytes);
+  if (!Enter(run.container.id, SteadyTime::max(), run.stop)) {
+    return Render(run.profile.busy, run.args);
+  }
+  return Held(run, &Checkpointer::WriteInPlace);
 }
 
 absl::Status Checkpointer::WriteInPlace(Run& run, uint64_t* bytes) {
@@ -314,8 +319,7 @@ absl::Status Checkpointer::WriteInPlace(Run& run, uint64_t* bytes) {
   const ArchiveFaults& f = run.call.faults;
   if (f.no_archive) return absl::OkStatus();
   FaultyFileOps faulty(ops_);
-  if (f.disk_full_after) faulty.LimitWrites(*f.disk_full_after);
-  if (f.crash_after) faulty.LimitWrites(*f.crash_after, crash_);
+  InjectWriteFaults(f, &faulty);
   const std::string path = f.elsewhere ? Misplaced(run.call.location) : run.call.location;
   absl::StatusOr<std::unique_ptr<InPlaceFile>> file =
       InPlaceFile::Open(&faulty, path, f.mode_0644 ? 0644 : 0600);

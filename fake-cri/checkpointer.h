@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "fake-cri/archive/faulty_file_ops.h"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/archive/layout.h"
 #include "fake-cri/clock.h"
@@ -83,6 +84,10 @@ class Checkpointer {
   // Starts the clock on `run` and computes its modelled time and target.
   void Model(Run& run);
   absl::Status WriteArchive(Run& run, ByteSink* sink, const std::function<absl::Status()>& check);
+  // With the container entered: models, writes with `write`, leaves, counts.
+  absl::Status Held(Run& run, absl::Status (Checkpointer::*write)(Run&, uint64_t*));
+  // The disk-full and crash faults, on the file operations of one archive.
+  void InjectWriteFaults(const ArchiveFaults& f, FaultyFileOps* ops);
   // Counts and logs the outcome; answers `result`.
   absl::Status Finish(const Run& run, const absl::Status& result, uint64_t bytes);
 

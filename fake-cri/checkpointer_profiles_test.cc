@@ -10,6 +10,7 @@
 
 #include "fake-cri/archive/faulty_file_ops.h"
 #include "fake-cri/checkpointer.h"
+#include "fake-cri/checkpointer_test_base.h"
 #include "fake-cri/testing/archive_reader.h"
 #include "fake-cri/testing/fake_clock.h"
 #include "fake-cri/testing/temp_dir.h"
@@ -17,8 +18,6 @@
 
 namespace fakecri {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // Records when and with which path the location was opened; can hold the
 // open until released, to keep a checkpoint in progress.
@@ -82,65 +81,17 @@ class RecordingOps final : public FileOps {
   std::condition_variable cv_;
 };
 
-class ProfileCheckpointerTest : public ::testing::Test {
+class ProfileCheckpointerTest : public CheckpointerTestBase {
  protected:
-  void SetUp() override {
-    Sandbox s;
-    s.name = "web";
-    s.ns = "default";
-    s.uid = "uid-1";
-    sandbox_id_ = *store_.AddSandbox(s);
-    running_id_ = AddContainer("nginx", 64 * kMiB, /*start=*/true);
-    UseProfile("containerd-2.1");
-  }
-
-  void UseProfile(const std::string& name) {
-    options_.profile = FindRuntimeProfile(name);
-    ASSERT_NE(options_.profile, nullptr) << name;
-    options_.flavor = options_.profile->layout;
-    options_.latency.fixed_cost_ns = 300'000'000;
-    options_.latency.throughput_bytes_per_second = 320.0 * kMiB;  // 64 MiB: 500 ms
-  }
-
-  std::string AddContainer(const std::string& name, uint64_t ws, bool start) {
-    Container c;
-    c.sandbox_id = sandbox_id_;
-    c.name = name;
-    c.image = "docker.io/library/nginx:1.25";
-    c.working_set_bytes = ws;
-    std::string id = *store_.AddContainer(c);
-    if (start) {
-      EXPECT_TRUE(store_.StartContainer(id).ok());
-    }
-    return id;
-  }
-
-  std::unique_ptr<Checkpointer> Make(FileOps* ops = nullptr) {
-    return std::make_unique<Checkpointer>(&store_, &clock_, ops ? ops : &ops_, &counters_,
-                                          options_, [this] { ++crashes_; });
-  }
-
-  CheckpointCall Call(const std::string& name = "a.tar") {
-    CheckpointCall call;
-    call.container_id = running_id_;
-    call.location = dir_.Join(name);
-    call.received = clock_.Now();
-    return call;
-  }
+  ProfileCheckpointerTest() : CheckpointerTestBase("containerd-2.1") {}
+  FileOps* DefaultOps() override { return &ops_; }
 
   static std::string Slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), {});
   }
 
-  FakeClock clock_;
-  Store store_{&clock_};
-  Counters counters_;
-  CheckpointerOptions options_;
-  TempDir dir_;
   RecordingOps ops_{RealFileOps(), &clock_};
-  std::string sandbox_id_, running_id_;
-  int crashes_ = 0;
 };
 
 TEST_F(ProfileCheckpointerTest, OpensTheLocationOnlyAfterTheModelledDumpAndNeverSyncs) {

@@ -1,4 +1,5 @@
 #include "fake-cri/checkpointer.h"
+#include "fake-cri/checkpointer_test_base.h"
 
 #include <sys/stat.h>
 
@@ -13,60 +14,9 @@
 namespace fakecri {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-
-class CheckpointerTest : public ::testing::Test {
+class CheckpointerTest : public CheckpointerTestBase {
  protected:
-  void SetUp() override {
-    Sandbox s;
-    s.name = "web";
-    s.ns = "default";
-    s.uid = "uid-1";
-    sandbox_id_ = *store_.AddSandbox(s);
-    running_id_ = AddContainer("nginx", 64 * kMiB, /*start=*/true);
-    UseProfile("reference");
-  }
-
-  void UseProfile(const std::string& name) {
-    options_.profile = FindRuntimeProfile(name);
-    ASSERT_NE(options_.profile, nullptr) << name;
-    options_.flavor = options_.profile->layout;
-    options_.latency.fixed_cost_ns = 300'000'000;
-    options_.latency.throughput_bytes_per_second = 320.0 * kMiB;
-  }
-
-  std::string AddContainer(const std::string& name, uint64_t ws, bool start) {
-    Container c;
-    c.sandbox_id = sandbox_id_;
-    c.name = name;
-    c.image = "docker.io/library/nginx:1.25";
-    c.working_set_bytes = ws;
-    std::string id = *store_.AddContainer(c);
-    if (start) {
-      EXPECT_TRUE(store_.StartContainer(id).ok());
-    }
-    return id;
-  }
-
-  std::unique_ptr<Checkpointer> Make(FileOps* ops = nullptr) {
-    return std::make_unique<Checkpointer>(&store_, &clock_, ops ? ops : RealFileOps(), &counters_,
-                                          options_, [this] { ++crashes_; });
-  }
-
-  CheckpointCall Call(const std::string& name = "a.tar") {
-    CheckpointCall call;
-    call.container_id = running_id_;
-    call.location = dir_.Join(name);
-    return call;
-  }
-
-  FakeClock clock_;
-  Store store_{&clock_};
-  Counters counters_;
-  CheckpointerOptions options_;
-  TempDir dir_;
-  std::string sandbox_id_, running_id_;
-  int crashes_ = 0;
+  CheckpointerTest() : CheckpointerTestBase("reference") {}
 };
 
 TEST_F(CheckpointerTest, WritesArchiveAtLocationPacedToTheModel) {
