@@ -52,6 +52,7 @@ import uuid
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(HERE, "..", "upstream-cri"))
 from upstream_cri_client import Client, Schema  # noqa: E402  (the upstream CRI schema)
 
