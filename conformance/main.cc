@@ -1,6 +1,7 @@
 // checkpoint-conformance: the kubelet checkpoint API, requirement by
 // requirement, against the bundled stack, an endpoint, or a CRI runtime.
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <string>
@@ -14,9 +15,18 @@
 #include "conformance/framework/kubelet_forms.h"
 #include "conformance/framework/target_probe.h"
 
+namespace {
+constexpr char kVersion[] = "0.1.0";  // the kit's version: CMake's PROJECT_VERSION
+}
+
 int main(int argc, char** argv) {
   using namespace conformance;
-  auto options = ParseOptions(std::vector<std::string>(argv + 1, argv + argc));
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::find(args.begin(), args.end(), "--version") != args.end()) {
+    std::cout << "checkpoint-conformance " << kVersion << "\n";
+    return 0;
+  }
+  auto options = ParseOptions(args);
   if (!options.ok()) {
     std::cerr << "checkpoint-conformance: " << options.status().message() << "\n";
     return 2;

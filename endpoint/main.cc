@@ -1,6 +1,7 @@
 // checkpoint-endpoint: flags, wiring, signals. Everything else lives in the library.
 #include <signal.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -9,12 +10,21 @@
 #include "endpoint/config.h"
 #include "endpoint/endpoint.h"
 
+namespace {
+constexpr char kVersion[] = "0.1.0";  // the kit's version: CMake's PROJECT_VERSION
+}
+
 int main(int argc, char** argv) {
   // Debian builds abseil without NDEBUG, which leaves absl::Mutex deadlock
   // detection on: every lock gRPC takes then updates a global graph (10-20% of
   // a CRI call, bench/README.md, figure 1).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  auto config = endpoint::ParseConfig(std::vector<std::string>(argv + 1, argv + argc));
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::find(args.begin(), args.end(), "--version") != args.end()) {
+    std::cout << "checkpoint-endpoint " << kVersion << " (kubelet checkpoint API)\n";
+    return 0;
+  }
+  auto config = endpoint::ParseConfig(args);
   if (!config.ok()) {
     std::cerr << "checkpoint-endpoint: " << config.status().message() << "\n";
     return 2;
