@@ -4,11 +4,14 @@
 // beside it is under pkg/cri/server/ at that tag.
 #include "fake-cri/runtime_service.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/log.h"
 #include "fake-cri/annotations.h"
 #include "fake-cri/container_log.h"
@@ -108,6 +111,39 @@ grpc::Status RuntimeServiceImpl::Status(grpc::ServerContext* ctx, const v1::Stat
       auto* c = resp->mutable_status()->add_conditions();
       c->set_type(type);
       c->set_status(true);
+    }
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
+// Go's net.ParseCIDR, as far as telling a good CIDR from a bad one.
+bool IsCidr(const std::string& s) {
+  const size_t slash = s.find('/');
+  if (slash == std::string::npos || slash + 1 == s.size()) return false;
+  const std::string ip = s.substr(0, slash), bits = s.substr(slash + 1);
+  if (bits.find_first_not_of("0123456789") != std::string::npos || bits.size() > 3) return false;
+  unsigned char buf[16];
+  const bool v4 = ::inet_pton(AF_INET, ip.c_str(), buf) == 1;
+  if (!v4 && ::inet_pton(AF_INET6, ip.c_str(), buf) != 1) return false;
+  return std::stoi(bits) <= (v4 ? 32 : 128);
+}
+
+}  // namespace
+
+grpc::Status RuntimeServiceImpl::UpdateRuntimeConfig(grpc::ServerContext* ctx,
+                                                     const v1::UpdateRuntimeConfigRequest* req,
+                                                     v1::UpdateRuntimeConfigResponse*) {
+  return gate_->Serve(ctx, "UpdateRuntimeConfig", "", [&](const GateCall&) -> absl::Status {
+    // update_runtime_config.go: the pod CIDRs are checked (getRoutes), and
+    // without a CNI config template (containerd's default) nothing else happens.
+    const std::string& cidrs = req->runtime_config().network_config().pod_cidr();
+    for (absl::string_view c : absl::StrSplit(cidrs, ',', absl::SkipEmpty())) {
+      const std::string cidr(absl::StripAsciiWhitespace(c));
+      if (!IsCidr(cidr)) {
+        return absl::UnknownError(absl::StrCat("get routes: invalid CIDR address: ", cidr));
+      }
     }
     return absl::OkStatus();
   });

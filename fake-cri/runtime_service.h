@@ -82,6 +82,9 @@ class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {
                       runtime::v1::AttachResponse*) override;
   grpc::Status PortForward(grpc::ServerContext*, const runtime::v1::PortForwardRequest*,
                            runtime::v1::PortForwardResponse*) override;
+  grpc::Status UpdateRuntimeConfig(grpc::ServerContext*,
+                                   const runtime::v1::UpdateRuntimeConfigRequest*,
+                                   runtime::v1::UpdateRuntimeConfigResponse*) override;
   grpc::Status ContainerStats(grpc::ServerContext*, const runtime::v1::ContainerStatsRequest*,
                               runtime::v1::ContainerStatsResponse*) override;
   grpc::Status ListContainerStats(grpc::ServerContext*,

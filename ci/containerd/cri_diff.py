@@ -366,6 +366,13 @@ def build_script(registry):
     # --- the runtime and its images -------------------------------------
     sc.step("Version", rt("Version", lambda t: dict(version="v1")))
     sc.step("Status", rt("Status"))
+    sc.step("UpdateRuntimeConfig", rt("UpdateRuntimeConfig"))
+
+    def pod_cidr(cidr):
+        return lambda t: dict(runtime_config=t.msg("RuntimeConfig", network_config=t.msg(
+            "NetworkConfig", pod_cidr=cidr)))
+    sc.step("UpdateRuntimeConfig pod CIDRs", rt("UpdateRuntimeConfig", pod_cidr("10.244.1.0/24, fd00::/64")))
+    sc.step("UpdateRuntimeConfig bad CIDR", rt("UpdateRuntimeConfig", pod_cidr("10.244.1.0/24,bogus")))
     sc.step("ListImages", img("ListImages"))
     sc.step("ImageStatus busybox", img("ImageStatus", lambda t: dict(image=spec(t, "busybox"))))
     sc.step("ImageStatus absent", img("ImageStatus", lambda t: dict(image=spec(t, "nope:1"))))

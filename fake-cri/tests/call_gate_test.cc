@@ -53,6 +53,7 @@ const std::map<std::string, Call>& Calls() {
       {"PortForward", Unary(&R::PortForward, &CriClient::runtime)},
       {"ContainerStats", Unary(&R::ContainerStats, &CriClient::runtime)},
       {"ListContainerStats", Unary(&R::ListContainerStats, &CriClient::runtime)},
+      {"UpdateRuntimeConfig", Unary(&R::UpdateRuntimeConfig, &CriClient::runtime)},
       {"Status", Unary(&R::Status, &CriClient::runtime)},
       {"CheckpointContainer", Unary(&R::CheckpointContainer, &CriClient::runtime)},
       {"ListImages", Unary(&I::ListImages, &CriClient::images)},

@@ -320,7 +320,7 @@ TEST_F(RuntimeIntegrationTest, DuplicateContainerNameIsRefused) {
 TEST_F(RuntimeIntegrationTest, MethodsWeDoNotServeAreUnimplemented) {
   grpc::GenericStub generic(client_->channel);
   for (const char* method : {"/runtime.v1.RuntimeService/ListPodSandboxStats",
-                             "/runtime.v1.RuntimeService/UpdateRuntimeConfig",
+                             "/runtime.v1.RuntimeService/ListMetricDescriptors",
                              "/runtime.v1.RuntimeService/PodSandboxStats"}) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -439,6 +439,18 @@ TEST_F(RuntimeIntegrationTest, ManyClientsAtOnce) {
   v1::ListContainersResponse list;
   ASSERT_TRUE(client_->runtime->ListContainers(Ctx().get(), {}, &list).ok());
   EXPECT_EQ(list.containers_size(), 160);
+}
+
+TEST_F(RuntimeIntegrationTest, UpdateRuntimeConfigChecksThePodCidrsOnly) {
+  v1::UpdateRuntimeConfigRequest req;
+  v1::UpdateRuntimeConfigResponse resp;
+  EXPECT_TRUE(client_->runtime->UpdateRuntimeConfig(Ctx().get(), req, &resp).ok());
+  req.mutable_runtime_config()->mutable_network_config()->set_pod_cidr("10.244.1.0/24, fd00::/64");
+  EXPECT_TRUE(client_->runtime->UpdateRuntimeConfig(Ctx().get(), req, &resp).ok());
+  req.mutable_runtime_config()->mutable_network_config()->set_pod_cidr("10.244.1.0/24,bogus");
+  grpc::Status s = client_->runtime->UpdateRuntimeConfig(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(s.error_message(), "get routes: invalid CIDR address: bogus");
 }
 
 TEST_F(RuntimeIntegrationTest, CallsAreCountedPerMethod) {
