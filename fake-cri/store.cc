@@ -99,7 +99,9 @@ void Store::ExitLocked(Container& c, int32_t code, SteadyTime when, bool oom) co
 }
 
 void Store::ReapLocked(Container& c) const {
-  if (c.state == ContainerState::kRunning && c.exit_at <= clock_->Now()) {
+  // Most processes never exit by themselves: no clock read for them.
+  if (c.state == ContainerState::kRunning && c.exit_at != SteadyTime::max() &&
+      c.exit_at <= clock_->Now()) {
     ExitLocked(c, c.exit_code_at_exit, c.exit_at, c.oom_at_exit);
   }
 }

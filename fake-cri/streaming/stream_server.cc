@@ -244,13 +244,15 @@ void StreamServer::Shutdown() {
   if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
   if (acceptor_.joinable()) acceptor_.join();
   if (listen_fd_ >= 0) ::close(listen_fd_);
-  std::vector<std::thread> threads;
+  std::list<Connection> connections;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
-    threads.swap(connections_);
+    for (Connection& c : connections_) {
+      if (!c.done) ::shutdown(c.fd, SHUT_RDWR);
+    }
+    connections.swap(connections_);
   }
-  for (auto& t : threads) t.join();
+  for (Connection& c : connections) c.thread.join();
 }
 
 absl::StatusOr<std::string> StreamServer::Url(StreamRequest request) {
@@ -270,16 +272,25 @@ void StreamServer::Accept() {
       return;
     }
     std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      if (it->done) {
+        it->thread.join();  // it has returned: joining does not wait
+        it = connections_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     if (stopping_) {
       ::close(fd);
       return;
     }
-    open_fds_.push_back(fd);
-    connections_.emplace_back([this, fd] {
-      Serve(fd);
+    connections_.push_back({std::thread(), fd});
+    Connection* c = &connections_.back();
+    c->thread = std::thread([this, c] {
+      Serve(c->fd);
       std::lock_guard<std::mutex> l(mu_);
-      open_fds_.erase(std::find(open_fds_.begin(), open_fds_.end(), fd));
-      ::close(fd);
+      ::close(c->fd);
+      c->done = true;
     });
   }
 }

@@ -2,6 +2,7 @@
 #define FAKE_CRI_STREAMING_STREAM_SERVER_H_
 
 #include <atomic>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -60,8 +61,13 @@ class StreamServer {
   std::atomic<bool> stopping_{false};
   std::thread acceptor_;
   std::mutex mu_;
-  std::vector<std::thread> connections_;
-  std::vector<int> open_fds_;
+  // One thread per connection; finished ones are joined as new ones come.
+  struct Connection {
+    std::thread thread;
+    int fd;
+    bool done = false;
+  };
+  std::list<Connection> connections_;
 };
 
 }  // namespace fakecri
