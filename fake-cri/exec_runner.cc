@@ -36,9 +36,11 @@ absl::StatusOr<ExecResult> ExecRunner::Run(const std::string& id_or_prefix,
                                            cmd[0], "\": executable file not found in $PATH: unknown"));
   }
   const SteadyTime start = clock_->Now();
-  const SteadyTime done = start + store_->Scaled(answer.delay_ns);
+  const SteadyTime done = store_->After(start, answer.delay_ns);
   const SteadyTime limit =
-      timeout_s > 0 ? start + store_->Scaled(timeout_s * 1'000'000'000) : SteadyTime::max();
+      timeout_s > 0
+          ? store_->After(start, std::min<int64_t>(timeout_s, INT64_MAX / 1'000'000'000) * 1'000'000'000)
+          : SteadyTime::max();
   clock_->SleepUntil(std::min(done, limit), cancelled);
   if (clock_->Now() < std::min(done, limit)) {
     return absl::DeadlineExceededError("context deadline exceeded");  // the caller went away

@@ -75,8 +75,11 @@ void LinuxResources::MergeFrom(const LinuxResources& u) {
   for (const auto& [k, v] : u.unified) unified[k] = v;
 }
 
-Nanos Store::Scaled(int64_t d) const {
-  return Nanos(static_cast<int64_t>(std::min(9.2e18, static_cast<double>(d) / time_scale_)));
+SteadyTime Store::After(SteadyTime from, int64_t d) const {
+  const double scaled = std::max(0.0, static_cast<double>(d) / time_scale_);
+  const double room = static_cast<double>((SteadyTime::max() - from).count());
+  if (scaled >= room) return SteadyTime::max();
+  return from + Nanos(static_cast<int64_t>(scaled));
 }
 
 absl::StatusOr<std::string> Store::ResolveSandbox(const std::string& id_or_prefix) const {
@@ -281,7 +284,7 @@ void Store::FinishStart(const std::string& id, const absl::Status& io) {
   c.state = ContainerState::kRunning;
   c.started_at = clock_->WallNanos();
   if (c.process.exit_after_ns) {
-    c.exit_at = clock_->Now() + Scaled(*c.process.exit_after_ns);
+    c.exit_at = After(clock_->Now(), *c.process.exit_after_ns);
     c.exit_code_at_exit = c.process.oom_killed ? kSigkillExitCode : c.process.exit_code;
     c.oom_at_exit = c.process.oom_killed;
   }
@@ -313,7 +316,7 @@ absl::Status Store::StopContainer(const std::string& id, int64_t timeout_ns,
           KillLocked(c, kSigtermExitCode);
           return absl::OkStatus();
         case OnSigterm::kExit: {
-          const SteadyTime at = now + Scaled(c.process.sigterm_delay_ns);
+          const SteadyTime at = After(now, c.process.sigterm_delay_ns);
           if (at < c.exit_at) {
             c.exit_at = at;
             c.exit_code_at_exit = c.process.sigterm_exit_code;
@@ -327,7 +330,7 @@ absl::Status Store::StopContainer(const std::string& id, int64_t timeout_ns,
       ReapLocked(c);
       if (c.state != ContainerState::kRunning) return absl::OkStatus();
     }
-    wait_until = std::min(c.exit_at, now + Scaled(timeout_ns));
+    wait_until = std::min(c.exit_at, After(now, timeout_ns));
   }
   clock_->SleepUntil(wait_until, cancelled);
   std::lock_guard<std::mutex> lock(mu_);

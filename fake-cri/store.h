@@ -186,8 +186,9 @@ class Store {
                        const std::function<void(const Container&)>& fn) const;
 
   double time_scale() const { return time_scale_; }
-  // `d` real nanoseconds of the simulation, as the clock runs them (÷ time_scale).
-  Nanos Scaled(int64_t d) const;
+  // `from` plus `d` nanoseconds of the simulation as the clock runs them
+  // (÷ time_scale), saturating at SteadyTime::max().
+  SteadyTime After(SteadyTime from, int64_t d) const;
 
  private:
   void ReapLocked(Container& c) const;

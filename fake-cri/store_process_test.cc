@@ -150,6 +150,15 @@ TEST_F(StoreProcessTest, TheTimeoutIsScaledToo) {
   EXPECT_EQ(clock_.Elapsed(), milliseconds(300));
 }
 
+TEST_F(StoreProcessTest, HugeDurationsSaturateInsteadOfOverflowing) {
+  Store slow(&clock_, 0.001);
+  EXPECT_EQ(slow.After(clock_.Now(), INT64_MAX), SteadyTime::max());
+  EXPECT_EQ(store_.After(clock_.Now(), 5), clock_.Now() + Nanos(5));
+  std::string id = Running(OnTerm(OnSigterm::kIgnore));
+  EXPECT_EQ(store_.StopContainer(id, INT64_MAX, [] { return true; }).code(),
+            absl::StatusCode::kDeadlineExceeded);
+}
+
 TEST_F(StoreProcessTest, TimeoutZeroKillsAtOnce) {
   for (OnSigterm what : {OnSigterm::kDie, OnSigterm::kExit, OnSigterm::kIgnore}) {
     std::string id = Running(OnTerm(what, 500));

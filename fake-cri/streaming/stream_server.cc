@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -162,8 +163,22 @@ class ChannelConn {
     }
     return SendAll(fd_, EncodeWsFrame(WsOpcode::kBinary, std::string(1, static_cast<char>(channel)) + data));
   }
-  // Sends the close frame (1000, as golang.org/x/net/websocket does) and ends.
-  void Close() { SendAll(fd_, EncodeWsFrame(WsOpcode::kClose, std::string("\x03\xe8", 2))); }
+  // Sends the close frame (1000, as golang.org/x/net/websocket does) and ends
+  // the connection. What the client still sends (stdin) is read and dropped
+  // for a moment first: closing with unread bytes would reset the connection
+  // and could cost the client the last frames.
+  void Close() {
+    SendAll(fd_, EncodeWsFrame(WsOpcode::kClose, std::string("\x03\xe8", 2)));
+    ::shutdown(fd_, SHUT_WR);
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < end) {
+      struct pollfd p = {fd_, POLLIN, 0};
+      if (::poll(&p, 1, 20) < 0 && errno != EINTR) break;
+      if ((p.revents & POLLIN) && ::recv(fd_, buf, sizeof buf, 0) <= 0) break;
+      if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) break;
+    }
+  }
 
   // Waits up to `ms` for client traffic; data messages go to `on_data`
   // (channel, bytes). False once the client is gone or closed.
