@@ -22,6 +22,18 @@ TEST(ParseDockerRef, NormalisesAsContainerd) {
   EXPECT_EQ(ParseDockerRef("quay.io/x/y:1@" + digest)->String(), "quay.io/x/y@" + digest);
 }
 
+TEST(ParseDockerRef, FollowsTheReferenceGrammar) {
+  for (const char* good : {"a__b/c-d.e:tag_1", "a--b", "my-registry.example:5000/x/y:1.0-rc",
+                           "localhost/a.b_c"}) {
+    EXPECT_TRUE(ParseDockerRef(good).ok()) << good;
+  }
+  for (const char* bad : {"a___b", "a.-b", "-a", "x:", "x:-tag", "x@sha256:abc", "Bad_Domain.com/x",
+                          "a/", "x:" "0123456789012345678901234567890123456789012345678901234567890"
+                          "12345678901234567890123456789012345678901234567890123456789012345678"}) {
+    EXPECT_EQ(ParseDockerRef(bad).status().message(), "invalid reference format") << bad;
+  }
+}
+
 TEST(ParseDockerRef, RefusesWithContainerdsTexts) {
   EXPECT_EQ(ParseDockerRef("").status().message(), "invalid reference format");
   EXPECT_EQ(ParseDockerRef("UPPER/x").status().message(),
