@@ -23,6 +23,8 @@
 #include "absl/strings/strip.h"
 #include "boost/beast/http.hpp"
 #include "fake-cri/archive/file_ops.h"
+#include "fake-cri/streaming/channel_conn.h"
+#include "fake-cri/streaming/go_http.h"
 #include "fake-cri/streaming/remote_status.h"
 #include "fake-cri/streaming/websocket_frames.h"
 
@@ -42,189 +44,6 @@ const std::vector<std::string> kPortForwardWs = {"", "v4.channel.k8s.io",
 const std::vector<std::string> kRemoteCommandSpdy = {"v4.channel.k8s.io", "v3.channel.k8s.io",
                                                      "v2.channel.k8s.io", "channel.k8s.io"};
 const std::vector<std::string> kPortForwardSpdy = {"portforward.k8s.io"};
-
-bool SendAll(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-// Go's http.TimeFormat.
-std::string HttpDate() {
-  const time_t now = ::time(nullptr);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
-
-// What Go's http.Error writes: the text and a newline, plain text, nosniff.
-// `body` may hold it twice, as remotecommand's failed negotiation does.
-std::string GoHttpError(int code, const char* status, const std::string& body,
-                        const std::vector<std::string>& extra_headers = {}) {
-  std::string out = absl::StrCat("HTTP/1.1 ", code, " ", status,
-                                 "\r\nContent-Type: text/plain; charset=utf-8\r\n");
-  for (const std::string& h : extra_headers) absl::StrAppend(&out, h, "\r\n");
-  absl::StrAppend(&out, "X-Content-Type-Options: nosniff\r\nDate: ", HttpDate(),
-                  "\r\nContent-Length: ", body.size(), "\r\n\r\n", body);
-  return out;
-}
-
-// go-restful's answer for a path no route takes.
-std::string RestfulNotFound() {
-  const std::string body = "404: Page Not Found";
-  return absl::StrCat("HTTP/1.1 404 Not Found\r\nDate: ", HttpDate(), "\r\nContent-Length: ",
-                      body.size(), "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n", body);
-}
-
-std::string UrlDecode(absl::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    int hex = 0;
-    if (s[i] == '%' && i + 2 < s.size() && absl::SimpleHexAtoi(s.substr(i + 1, 2), &hex)) {
-      out += static_cast<char>(hex);
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> QueryValues(absl::string_view query, absl::string_view key) {
-  std::vector<std::string> out;
-  for (absl::string_view part : absl::StrSplit(query, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
-    if (UrlDecode(kv.first) == key) out.push_back(UrlDecode(kv.second));
-  }
-  return out;
-}
-
-// Go's textproto.CanonicalMIMEHeaderKey.
-std::string CanonicalHeader(absl::string_view name) {
-  std::string out(name);
-  bool upper = true;
-  for (char& c : out) {
-    c = upper ? absl::ascii_toupper(c) : absl::ascii_tolower(c);
-    upper = c == '-';
-  }
-  return out;
-}
-
-// Every value of a header, comma lists split (httpstream.Handshake).
-std::vector<std::string> HeaderValues(const http::request<http::string_body>& req,
-                                      absl::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& f : req) {
-    if (!absl::EqualsIgnoreCase(std::string(f.name_string()), name)) continue;
-    for (absl::string_view v : absl::StrSplit(std::string(f.value()), ',')) {
-      std::string t(absl::StripAsciiWhitespace(v));
-      if (!t.empty()) out.push_back(t);
-    }
-  }
-  return out;
-}
-
-// %#v of a Go http.Header, as the SPDY upgrader's error prints it.
-std::string GoHeaderDump(const http::request<http::string_body>& req) {
-  std::map<std::string, std::vector<std::string>> h;
-  for (const auto& f : req) {
-    std::string k = CanonicalHeader(std::string(f.name_string()));
-    if (k == "Host") continue;  // Go keeps it in Request.Host
-    h[k].push_back(std::string(f.value()));
-  }
-  std::vector<std::string> parts;
-  for (const auto& [k, vs] : h) {
-    std::vector<std::string> quoted;
-    for (const auto& v : vs) quoted.push_back(absl::StrCat("\"", v, "\""));
-    parts.push_back(absl::StrCat("\"", k, "\":[]string{", absl::StrJoin(quoted, ", "), "}"));
-  }
-  return absl::StrCat("http.Header{", absl::StrJoin(parts, ", "), "}");
-}
-
-// A connection once upgraded to WebSocket with the channel protocol.
-class ChannelConn {
- public:
-  ChannelConn(int fd, bool base64, std::string leftover) : fd_(fd), base64_(base64) {
-    if (!leftover.empty()) reader_.Feed(leftover.data(), leftover.size());
-  }
-  bool Send(int channel, const std::string& data) {
-    if (base64_) {
-      return SendAll(fd_, EncodeWsFrame(WsOpcode::kText,
-                                        std::string(1, static_cast<char>('0' + channel)) + Base64(data)));
-    }
-    return SendAll(fd_, EncodeWsFrame(WsOpcode::kBinary, std::string(1, static_cast<char>(channel)) + data));
-  }
-  // Sends the close frame (1000, as golang.org/x/net/websocket does) and ends
-  // the connection. What the client still sends (stdin) is read and dropped
-  // for a moment first: closing with unread bytes would reset the connection
-  // and could cost the client the last frames.
-  void Close() {
-    SendAll(fd_, EncodeWsFrame(WsOpcode::kClose, std::string("\x03\xe8", 2)));
-    ::shutdown(fd_, SHUT_WR);
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
-    char buf[4096];
-    while (std::chrono::steady_clock::now() < end) {
-      struct pollfd p = {fd_, POLLIN, 0};
-      if (::poll(&p, 1, 20) < 0 && errno != EINTR) break;
-      if ((p.revents & POLLIN) && ::recv(fd_, buf, sizeof buf, 0) <= 0) break;
-      if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) break;
-    }
-  }
-
-  // Waits up to `ms` for client traffic; data messages go to `on_data`
-  // (channel, bytes). False once the client is gone or closed.
-  template <typename OnData>
-  bool Pump(int ms, OnData on_data) {
-    if (!Drain(on_data)) return false;
-    struct pollfd p = {fd_, POLLIN | POLLRDHUP, 0};
-    const int r = ::poll(&p, 1, ms);
-    if (r <= 0) return r == 0 || errno == EINTR;
-    if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) return false;
-    char buf[16384];
-    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n <= 0) return false;
-    reader_.Feed(buf, static_cast<size_t>(n));
-    return Drain(on_data);
-  }
-  int fd() const { return fd_; }
-
- private:
-  template <typename OnData>
-  bool Drain(OnData on_data) {
-    for (;;) {
-      auto m = reader_.Next();
-      if (!m.ok()) return false;
-      if (!*m) return true;
-      switch ((*m)->opcode) {
-        case WsOpcode::kClose: return false;
-        case WsOpcode::kPing: SendAll(fd_, EncodeWsFrame(WsOpcode::kPong, (*m)->payload)); break;
-        case WsOpcode::kText:
-        case WsOpcode::kBinary: {
-          std::string p = std::move((*m)->payload);
-          if (p.empty()) break;
-          int channel = static_cast<uint8_t>(p[0]);
-          if (base64_) channel -= '0';
-          on_data(channel, p.substr(1));
-          break;
-        }
-        default: break;
-      }
-    }
-  }
-
-  int fd_;
-  bool base64_;
-  WsReader reader_;
-};
 
 }  // namespace
 
@@ -332,6 +151,8 @@ void StreamServer::Serve(int fd) {
     }
   }
   const http::request<http::string_body>& req = parser.get();
+  HttpHeaders headers;
+  for (const auto& f : req) headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
 
   const std::string target(req.target());
   const size_t q = target.find('?');
@@ -363,7 +184,7 @@ void StreamServer::Serve(int fd) {
   if (!websocket) {
     // SPDY: remotecommand's / portforward's httpstream.Handshake, then the upgrader.
     const std::vector<std::string>& server = portforward ? kPortForwardSpdy : kRemoteCommandSpdy;
-    const std::vector<std::string> client = HeaderValues(req, "X-Stream-Protocol-Version");
+    const std::vector<std::string> client = HeaderValues(headers, "X-Stream-Protocol-Version");
     if (client.empty()) {
       SendAll(fd, GoHttpError(400, "Bad Request",
                               "unable to upgrade: X-Stream-Protocol-Version is required\n"));
@@ -389,7 +210,7 @@ void StreamServer::Serve(int fd) {
         !absl::EqualsIgnoreCase(std::string(req[http::field::upgrade]), "SPDY/3.1")) {
       SendAll(fd, GoHttpError(400, "Bad Request",
                               absl::StrCat("unable to upgrade: missing upgrade headers in request: ",
-                                           GoHeaderDump(req), "\n")));
+                                           GoHeaderDump(headers), "\n")));
       return;
     }
     SendAll(fd, absl::StrCat("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
@@ -402,7 +223,7 @@ void StreamServer::Serve(int fd) {
 
   // WebSocket (wsstream.Conn): the first protocol of the client's that we speak.
   const std::vector<std::string>& supported = portforward ? kPortForwardWs : kRemoteCommandWs;
-  std::vector<std::string> offered = HeaderValues(req, "Sec-WebSocket-Protocol");
+  std::vector<std::string> offered = HeaderValues(headers, "Sec-WebSocket-Protocol");
   if (offered.empty()) offered.push_back("");
   std::optional<std::string> protocol;
   for (const std::string& o : offered) {
@@ -424,68 +245,74 @@ void StreamServer::Serve(int fd) {
   if (!SendAll(fd, head + "\r\n")) return;
   ChannelConn conn(fd, absl::StrContains(*protocol, "base64"), pending);
   const bool v4 = absl::StartsWith(*protocol, "v4.");
-  auto gone = [this] { return stopping_.load(); };
 
   if (const auto* e = std::get_if<ExecStreamRequest>(&*cached)) {
-    conn.Send(e->stdout ? 1 : e->stderr ? 2 : 3, "");
-    auto result = exec_->Run(e->container_id, e->cmd, 0, gone);
-    RemoteStatus status;
-    if (!result.ok()) {
-      status = RemoteStatus::Internal(absl::StrCat(
-          "error executing command in container: failed to exec in container: ",
-          result.status().message()));
-    } else {
-      if (e->tty) {  // one stream; the terminal turns \n into \r\n
-        std::string both = absl::StrReplaceAll(result->stdout_text + result->stderr_text,
-                                               {{"\n", "\r\n"}});
-        if (e->stdout && !both.empty()) conn.Send(1, both);
-      } else {
-        if (e->stdout && !result->stdout_text.empty()) conn.Send(1, result->stdout_text);
-        if (e->stderr && !result->stderr_text.empty()) conn.Send(2, result->stderr_text);
-      }
-      status = result->exit_code == 0 ? RemoteStatus::Ok()
-                                      : RemoteStatus::NonZeroExit(e->cmd, result->exit_code);
-    }
-    const std::string s = v4 ? status.V4Json() : status.V1Text();
-    if (!s.empty()) conn.Send(3, s);
-    conn.Close();
-    return;
+    ServeExec(*e, v4, &conn);
+  } else if (const auto* a = std::get_if<AttachStreamRequest>(&*cached)) {
+    ServeAttach(*a, v4, &conn);
+  } else {
+    ServePortForward(std::get<PortForwardStreamRequest>(*cached), query, &conn);
   }
+  conn.Close();
+}
 
-  if (const auto* a = std::get_if<AttachStreamRequest>(&*cached)) {
-    conn.Send(a->stdout ? 1 : a->stderr ? 2 : 3, "");
-    // attachContainer (pkg/cri/server/container_attach.go@v1.6.20): held
-    // while the container runs; the output was written when it started.
-    auto running = [&]() -> absl::Status {
-      auto id = store_->ResolveContainer(a->container_id);
-      if (!id.ok()) {
-        return absl::Status(id.status().code(), absl::StrCat("failed to find container \"",
-                                                             a->container_id, "\" in store: ",
-                                                             id.status().message()));
-      }
-      auto c = store_->GetContainer(*id);
-      if (!c.ok()) return c.status();
-      if (c->state != ContainerState::kRunning) {
-        return absl::UnknownError(
-            absl::StrCat("container is in ", ContainerStateName(c->state), " state"));
-      }
-      return absl::OkStatus();
-    };
-    RemoteStatus status;
-    if (absl::Status s = running(); !s.ok()) {
-      status = RemoteStatus::Internal(absl::StrCat("error attaching to container: ", s.message()));
+void StreamServer::ServeExec(const ExecStreamRequest& req, bool v4, ChannelConn* conn) {
+  auto gone = [this] { return stopping_.load(); };
+  conn->Send(req.stdout ? 1 : req.stderr ? 2 : 3, "");
+  auto result = exec_->Run(req.container_id, req.cmd, 0, gone);
+  RemoteStatus status;
+  if (!result.ok()) {
+    status = RemoteStatus::Internal(absl::StrCat(
+        "error executing command in container: failed to exec in container: ",
+        result.status().message()));
+  } else {
+    if (req.tty) {  // one stream; the terminal turns \n into \r\n
+      std::string both = absl::StrReplaceAll(result->stdout_text + result->stderr_text,
+                                             {{"\n", "\r\n"}});
+      if (req.stdout && !both.empty()) conn->Send(1, both);
     } else {
-      while (!stopping_ && running().ok() && conn.Pump(20, [](int, const std::string&) {})) {
-      }
+      if (req.stdout && !result->stdout_text.empty()) conn->Send(1, result->stdout_text);
+      if (req.stderr && !result->stderr_text.empty()) conn->Send(2, result->stderr_text);
     }
-    const std::string s = v4 ? status.V4Json() : status.V1Text();
-    if (!s.empty()) conn.Send(3, s);
-    conn.Close();
-    return;
+    status = result->exit_code == 0 ? RemoteStatus::Ok()
+                                    : RemoteStatus::NonZeroExit(req.cmd, result->exit_code);
   }
+  const std::string s = v4 ? status.V4Json() : status.V1Text();
+  if (!s.empty()) conn->Send(3, s);
+}
 
-  // Port forwarding (portforward/websocket.go, sandbox_portforward_linux.go@v1.6.20).
-  const auto& pf = std::get<PortForwardStreamRequest>(*cached);
+void StreamServer::ServeAttach(const AttachStreamRequest& req, bool v4, ChannelConn* conn) {
+  conn->Send(req.stdout ? 1 : req.stderr ? 2 : 3, "");
+  // attachContainer (pkg/cri/server/container_attach.go@v1.6.20): held
+  // while the container runs; the output was written when it started.
+  auto running = [&]() -> absl::Status {
+    auto id = store_->ResolveContainer(req.container_id);
+    if (!id.ok()) {
+      return absl::Status(id.status().code(), absl::StrCat("failed to find container \"",
+                                                           req.container_id, "\" in store: ",
+                                                           id.status().message()));
+    }
+    auto c = store_->GetContainer(*id);
+    if (!c.ok()) return c.status();
+    if (c->state != ContainerState::kRunning) {
+      return absl::UnknownError(
+          absl::StrCat("container is in ", ContainerStateName(c->state), " state"));
+    }
+    return absl::OkStatus();
+  };
+  RemoteStatus status;
+  if (absl::Status s = running(); !s.ok()) {
+    status = RemoteStatus::Internal(absl::StrCat("error attaching to container: ", s.message()));
+  } else {
+    while (!stopping_ && running().ok() && conn->Pump(20, [](int, const std::string&) {})) {
+    }
+  }
+  const std::string s = v4 ? status.V4Json() : status.V1Text();
+  if (!s.empty()) conn->Send(3, s);
+}
+
+void StreamServer::ServePortForward(const PortForwardStreamRequest& pf, const std::string& query,
+                                    ChannelConn* conn) {
   std::vector<int32_t> ports;
   for (const std::string& value : QueryValues(query, "port")) {
     for (absl::string_view p : absl::StrSplit(value, ',')) {
@@ -502,8 +329,8 @@ void StreamServer::Serve(int fd) {
   std::vector<Forward> forwards;
   for (size_t i = 0; i < ports.size(); ++i) {
     const std::string le = {static_cast<char>(ports[i] & 0xff), static_cast<char>(ports[i] >> 8)};
-    conn.Send(static_cast<int>(2 * i), le);
-    conn.Send(static_cast<int>(2 * i + 1), le);
+    conn->Send(static_cast<int>(2 * i), le);
+    conn->Send(static_cast<int>(2 * i + 1), le);
   }
   for (size_t i = 0; i < ports.size(); ++i) {
     Forward f{ports[i]};
@@ -541,7 +368,7 @@ void StreamServer::Serve(int fd) {
       }
     }
     if (!err.empty()) {
-      conn.Send(static_cast<int>(2 * i + 1),
+      conn->Send(static_cast<int>(2 * i + 1),
                 absl::StrCat("error forwarding port ", f.port, " to pod ", pf.sandbox_id,
                              ", uid : ", err));
     }
@@ -564,10 +391,10 @@ void StreamServer::Serve(int fd) {
           forwards[i].fd = -1;
           continue;
         }
-        conn.Send(static_cast<int>(2 * i), std::string(data, static_cast<size_t>(n)));
+        conn->Send(static_cast<int>(2 * i), std::string(data, static_cast<size_t>(n)));
       }
     }
-    const bool alive = conn.Pump(10, [&](int channel, const std::string& bytes) {
+    const bool alive = conn->Pump(10, [&](int channel, const std::string& bytes) {
       if (channel % 2 == 0 && static_cast<size_t>(channel / 2) < forwards.size() &&
           forwards[channel / 2].fd >= 0) {
         SendAll(forwards[channel / 2].fd, bytes);
@@ -578,7 +405,6 @@ void StreamServer::Serve(int fd) {
   for (Forward& f : forwards) {
     if (f.fd >= 0) ::close(f.fd);
   }
-  conn.Close();
 }
 
 }  // namespace fakecri

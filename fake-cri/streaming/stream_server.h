@@ -17,6 +17,8 @@
 
 namespace fakecri {
 
+class ChannelConn;
+
 // The streaming server behind Exec, Attach and PortForward URLs, as
 // containerd's (pkg/cri/streaming@v1.6.20): plain HTTP on 127.0.0.1 and a
 // port of its own, `/exec/<token>`, `/attach/<token>`, `/portforward/<token>`,
@@ -48,9 +50,14 @@ class StreamServer {
   int port() const { return port_; }
 
  private:
-  struct Impl;
   void Accept();
+  // One connection: the request, the route, the token, the protocol.
   void Serve(int fd);
+  // The sessions, once upgraded to WebSocket (`v4`: the v4 status format).
+  void ServeExec(const ExecStreamRequest& req, bool v4, ChannelConn* conn);
+  void ServeAttach(const AttachStreamRequest& req, bool v4, ChannelConn* conn);
+  void ServePortForward(const PortForwardStreamRequest& req, const std::string& query,
+                        ChannelConn* conn);
 
   Store* store_;
   const ExecRunner* exec_;

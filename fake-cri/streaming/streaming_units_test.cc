@@ -2,6 +2,7 @@
 #include <set>
 #include <string>
 
+#include "fake-cri/streaming/go_http.h"
 #include "fake-cri/streaming/remote_status.h"
 #include "fake-cri/streaming/request_cache.h"
 #include "fake-cri/streaming/websocket_frames.h"
@@ -158,6 +159,30 @@ TEST(RemoteStatus, JsonStringsEscapeAsGosEncoder) {
   EXPECT_EQ(GoJsonString("a\"b\\c\n\t<&>\x01"), R"("a\"b\\c\n\t\u003c\u0026\u003e\u0001")");
   EXPECT_EQ(GoJsonString("\xe2\x80\xa8"), R"("\u2028")");
   EXPECT_EQ(GoJsonString("héllo"), "\"héllo\"");
+}
+
+TEST(GoHttp, HeadersAndQueriesAsGoReadsThem) {
+  HttpHeaders h = {{"Host", "127.0.0.1"},
+                   {"x-stream-protocol-version", "v4.channel.k8s.io, channel.k8s.io"},
+                   {"X-Stream-Protocol-Version", "v2.channel.k8s.io"},
+                   {"user-agent", "curl/7.88.1"}};
+  EXPECT_THAT(HeaderValues(h, "X-Stream-Protocol-Version"),
+              ::testing::ElementsAre("v4.channel.k8s.io", "channel.k8s.io", "v2.channel.k8s.io"));
+  EXPECT_EQ(CanonicalHeader("sec-websocket-KEY"), "Sec-Websocket-Key");
+  EXPECT_EQ(GoHeaderDump(h),
+            "http.Header{\"User-Agent\":[]string{\"curl/7.88.1\"}, "
+            "\"X-Stream-Protocol-Version\":[]string{\"v4.channel.k8s.io, channel.k8s.io\", "
+            "\"v2.channel.k8s.io\"}}");
+  EXPECT_THAT(QueryValues("port=80&x=1&port=8080%2C9090&port", "port"),
+              ::testing::ElementsAre("80", "8080,9090", ""));
+}
+
+TEST(GoHttp, ErrorsAreWhatNetHttpWrites) {
+  const std::string e = GoHttpError(404, "Not Found", "404 page not found\n");
+  EXPECT_THAT(e, ::testing::StartsWith("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; "
+                                       "charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"));
+  EXPECT_THAT(e, ::testing::HasSubstr("\r\nContent-Length: 19\r\n\r\n404 page not found\n"));
+  EXPECT_THAT(RestfulNotFound(), ::testing::EndsWith("\r\n\r\n404: Page Not Found"));
 }
 
 }  // namespace
