@@ -21,16 +21,14 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "boost/beast/http.hpp"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/streaming/channel_conn.h"
 #include "fake-cri/streaming/go_http.h"
+#include "fake-cri/streaming/http_request.h"
 #include "fake-cri/streaming/remote_status.h"
 #include "fake-cri/streaming/websocket_frames.h"
 
 namespace fakecri {
-
-namespace http = boost::beast::http;
 
 namespace {
 
@@ -130,38 +128,24 @@ void StreamServer::Accept() {
 }
 
 void StreamServer::Serve(int fd) {
-  // The request, parsed by Boost.Beast; what follows it is the client's first frames.
-  http::request_parser<http::string_body> parser;
-  parser.header_limit(64 * 1024);
-  parser.body_limit(1 << 20);
-  parser.eager(true);
-  std::string pending;
-  char buf[8192];
-  while (!parser.is_done()) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) return;
-    pending.append(buf, static_cast<size_t>(n));
-    boost::beast::error_code ec;
-    const size_t used = parser.put(boost::asio::buffer(pending), ec);
-    pending.erase(0, used);
-    if (ec == http::error::need_more) continue;
-    if (ec) {
-      SendAll(fd, GoHttpError(400, "Bad Request", "400 Bad Request"));
-      return;
-    }
+  // The request; what follows it is the client's first frames.
+  auto parsed = ReadHttpRequest(fd);
+  if (absl::IsNotFound(parsed.status())) return;
+  if (!parsed.ok()) {
+    SendAll(fd, GoHttpError(400, "Bad Request", "400 Bad Request"));
+    return;
   }
-  const http::request<http::string_body>& req = parser.get();
-  HttpHeaders headers;
-  for (const auto& f : req) headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-
-  const std::string target(req.target());
+  const HttpRequest& req = *parsed;
+  const HttpHeaders& headers = req.headers;
+  const std::string& pending = req.leftover;
+  const std::string& target = req.target;
   const size_t q = target.find('?');
   const std::string path = target.substr(0, q);
   const std::string query = q == std::string::npos ? "" : target.substr(q + 1);
   std::vector<std::string> parts = absl::StrSplit(path, '/');
   const bool routed = parts.size() == 3 && parts[0].empty() && !parts[2].empty() &&
                       (parts[1] == "exec" || parts[1] == "attach" || parts[1] == "portforward") &&
-                      (req.method() == http::verb::get || req.method() == http::verb::post);
+                      (req.method == "GET" || req.method == "POST");
   if (!routed) {
     SendAll(fd, RestfulNotFound());
     return;
@@ -179,8 +163,8 @@ void StreamServer::Serve(int fd) {
   const bool portforward = kind == "portforward";
 
   const bool websocket =
-      absl::EqualsIgnoreCase(std::string(req[http::field::upgrade]), "websocket") &&
-      absl::StrContains(absl::AsciiStrToLower(std::string(req[http::field::connection])), "upgrade");
+      absl::EqualsIgnoreCase(HeaderValue(headers, "Upgrade"), "websocket") &&
+      absl::StrContains(absl::AsciiStrToLower(HeaderValue(headers, "Connection")), "upgrade");
   if (!websocket) {
     // SPDY: remotecommand's / portforward's httpstream.Handshake, then the upgrader.
     const std::vector<std::string>& server = portforward ? kPortForwardSpdy : kRemoteCommandSpdy;
@@ -205,9 +189,9 @@ void StreamServer::Serve(int fd) {
       SendAll(fd, GoHttpError(403, "Forbidden", text + text, accepted));
       return;
     }
-    if (!absl::StrContains(absl::AsciiStrToLower(std::string(req[http::field::connection])),
+    if (!absl::StrContains(absl::AsciiStrToLower(HeaderValue(headers, "Connection")),
                            "upgrade") ||
-        !absl::EqualsIgnoreCase(std::string(req[http::field::upgrade]), "SPDY/3.1")) {
+        !absl::EqualsIgnoreCase(HeaderValue(headers, "Upgrade"), "SPDY/3.1")) {
       SendAll(fd, GoHttpError(400, "Bad Request",
                               absl::StrCat("unable to upgrade: missing upgrade headers in request: ",
                                            GoHeaderDump(headers), "\n")));
@@ -231,8 +215,8 @@ void StreamServer::Serve(int fd) {
       protocol = o;
     }
   }
-  const std::string key(req[http::field::sec_websocket_key]);
-  if (!protocol || key.empty() || req[http::field::sec_websocket_version] != "13") {
+  const std::string key = HeaderValue(headers, "Sec-WebSocket-Key");
+  if (!protocol || key.empty() || HeaderValue(headers, "Sec-WebSocket-Version") != "13") {
     SendAll(fd, absl::StrCat("HTTP/1.1 403 Forbidden\r\nDate: ", HttpDate(),
                              "\r\nContent-Length: 0\r\n\r\n"));
     return;
