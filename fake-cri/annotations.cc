@@ -1,6 +1,7 @@
 #include "fake-cri/annotations.h"
 
 #include "absl/strings/str_cat.h"
+#include "fake-cri/process_spec.h"
 #include "fake-cri/settings.h"
 
 namespace fakecri {
@@ -49,6 +50,15 @@ absl::Status ApplySimulationAnnotations(const Labels& sandbox_annotations, Conta
       return Bad(key, *v, absl::InvalidArgumentError("expected a JSON array of paths"));
     }
     *out = j.get<std::vector<std::string>>();
+  }
+  if (const std::string* v = Find(own, sandbox_annotations, kProcessAnnotation)) {
+    nlohmann::json j = nlohmann::json::parse(*v, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) {
+      return Bad(kProcessAnnotation, *v, absl::InvalidArgumentError("expected a JSON object"));
+    }
+    auto spec = ParseProcessSpec(j, "$");
+    if (!spec.ok()) return Bad(kProcessAnnotation, *v, spec.status());
+    c->process = *std::move(spec);
   }
   if (const std::string* v = Find(own, sandbox_annotations, kFaultsAnnotation)) {
     nlohmann::json j = nlohmann::json::parse(*v, nullptr, /*allow_exceptions=*/false);

@@ -22,9 +22,12 @@ inline constexpr char kFaultsAnnotation[] = "fake-cri.io/faults";
 // files it deleted (what CRI-O puts in rootfs-diff.tar and deleted.files).
 inline constexpr char kRootfsChangesAnnotation[] = "fake-cri.io/rootfs-changes";
 inline constexpr char kRootfsDeletionsAnnotation[] = "fake-cri.io/rootfs-deletions";
+// A JSON object: how the container's command behaves (exits, SIGTERM, log
+// output, exec answers); the fixture's "process" (fake-cri/process_spec.h).
+inline constexpr char kProcessAnnotation[] = "fake-cri.io/process";
 
 // Reads the annotations into `c` (working set, latency override, rootfs
-// changes) and `faults`
+// changes, process) and `faults`
 // (rules limited to this container). INVALID_ARGUMENT names the annotation.
 // `c->working_set_bytes` is left as is when no annotation sets it.
 absl::Status ApplySimulationAnnotations(const Labels& sandbox_annotations, Container* c,

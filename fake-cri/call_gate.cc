@@ -26,11 +26,13 @@ grpc::Status ToGrpc(const absl::Status& s) {
 
 absl::Status CallGate::Enter(const std::string& container_id, GateCall* call) {
   counters_->CountCall(call->method);
-  std::string name;
+  // Rules name a container by its id or its name; a request may give a prefix.
+  std::string id = container_id, name;
   if (!container_id.empty() && store_) {
-    if (auto c = store_->GetContainer(container_id); c.ok()) name = c->name;
+    if (auto full = store_->ResolveContainer(container_id); full.ok()) id = *full;
+    if (auto c = store_->GetContainer(id); c.ok()) name = c->name;
   }
-  FaultDecision d = faults_->Decide(call->method, container_id, name);
+  FaultDecision d = faults_->Decide(call->method, id, name);
   call->archive = std::move(d.archive);
   if (!d.fired) return absl::OkStatus();
   grpc::ServerContext* ctx = call->ctx;

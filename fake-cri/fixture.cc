@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "fake-cri/image_service.h"
+#include "fake-cri/image_reference.h"
 #include "fake-cri/json_fields.h"
 #include "common/units.h"
 
@@ -83,6 +83,9 @@ absl::Status ParseContainer(const json& j, const std::string& path, FixtureConta
   RETURN_IF_ERROR(CheckName(f, "name", c.name));
   RETURN_IF_ERROR(f.GetString("image", &c.image));
   if (c.image.empty()) return f.Error("image", "missing (every container has an image)");
+  if (auto ref = ParseDockerRef(c.image); !ref.ok()) {
+    return f.Error("image", std::string(ref.status().message()));
+  }
   std::string state = "running";
   RETURN_IF_ERROR(f.GetString("state", &state));
   if (state == "running") {
@@ -113,6 +116,11 @@ absl::Status ParseContainer(const json& j, const std::string& path, FixtureConta
   RETURN_IF_ERROR(ParseStringList(f, "rootfs_deletions", &c.rootfs_deletions));
   RETURN_IF_ERROR(f.GetStringMap("labels", &c.labels));
   RETURN_IF_ERROR(f.GetStringMap("annotations", &c.annotations));
+  if (const json* process = f.Take("process")) {
+    auto spec = ParseProcessSpec(*process, f.PathOf("process"));
+    if (!spec.ok()) return spec.status();
+    c.process = *std::move(spec);
+  }
   RETURN_IF_ERROR(ParseRuleList(f, "faults", &out->faults));
   for (size_t i = 0; i < out->faults.size(); ++i) {
     const std::string& target = out->faults[i].container;
@@ -166,6 +174,46 @@ absl::Status ParsePod(const json& j, const std::string& path, FixturePod* out) {
   return f.CheckNoUnknownKeys();
 }
 
+absl::Status ParseImage(const json& j, const std::string& path, ImageEntry* out) {
+  RETURN_IF_ERROR(JsonFields::Open(j, path));
+  JsonFields f(j, path);
+  RETURN_IF_ERROR(f.GetString("name", &out->name));
+  if (out->name.empty()) return f.Error("name", "missing (every image has a name)");
+  if (auto ref = ParseDockerRef(out->name); !ref.ok()) {
+    return f.Error("name", std::string(ref.status().message()));
+  }
+  if (f.Take("id")) {
+    std::string id;
+    RETURN_IF_ERROR(f.GetString("id", &id));
+    if (!IsImageId(id)) return f.Error("id", "is not an image id (sha256: and 64 hex digits)");
+    out->id = id;
+  }
+  if (f.Take("digest")) {
+    std::string digest;
+    RETURN_IF_ERROR(f.GetString("digest", &digest));
+    if (!digest.empty() && !IsImageId(digest)) {
+      return f.Error("digest", "is not a sha256 digest (sha256: and 64 hex digits), nor \"\"");
+    }
+    out->digest = digest;
+  }
+  if (f.Take("size")) {
+    uint64_t size = 0;
+    RETURN_IF_ERROR(f.GetBytes("size", &size));
+    out->size = size;
+  }
+  std::string pull = "ok";
+  RETURN_IF_ERROR(f.GetString("pull", &pull));
+  if (pull == "not-found") {
+    out->missing = true;
+    for (const char* key : {"id", "digest", "size"}) {
+      if (j.contains(key)) return f.Error(key, "not for an image the registry lacks");
+    }
+  } else if (pull != "ok") {
+    return f.Error("pull", absl::StrCat("\"", pull, "\" is not one of ok, not-found"));
+  }
+  return f.CheckNoUnknownKeys();
+}
+
 // A random RFC 4122-shaped uid (version 4), for fixture pods that give none.
 std::string NewUid() {
   std::string hex = kit::NewId();
@@ -203,6 +251,19 @@ absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string&
       return fail(s);
     }
   }
+  if (const json* images = f.Take("images")) {
+    if (!images->is_array()) {
+      return fail(f.Error("images", absl::StrCat("expected an array, got ", images->type_name())));
+    }
+    fx.images.emplace();
+    for (size_t i = 0; i < images->size(); ++i) {
+      ImageEntry e;
+      if (auto s = ParseImage((*images)[i], absl::StrCat("$.images[", i, "]"), &e); !s.ok()) {
+        return fail(s);
+      }
+      fx.images->push_back(std::move(e));
+    }
+  }
   if (const json* pods = f.Take("pods")) {
     if (!pods->is_array()) {
       return fail(f.Error("pods", absl::StrCat("expected an array, got ", pods->type_name())));
@@ -236,8 +297,16 @@ absl::StatusOr<Fixture> LoadFixture(const std::string& path) {
   return ParseFixture(buf.str(), path);
 }
 
-absl::Status PopulateFromFixture(const Fixture& fixture, Store* store, FaultRules* faults,
-                                 ImageServiceImpl* images) {
+absl::Status PopulateFromFixture(const Fixture* fixture_or_null, Store* store, FaultRules* faults,
+                                 ImageStore* images) {
+  const std::vector<ImageEntry> defaults = DefaultImages();
+  const Fixture empty;
+  const Fixture& fixture = fixture_or_null ? *fixture_or_null : empty;
+  for (const ImageEntry& e : fixture.images ? *fixture.images : defaults) {
+    if (auto id = images->Add(e); !id.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("image \"", e.name, "\": ", id.status().message()));
+    }
+  }
   for (const FaultRule& r : fixture.faults) {
     if (auto added = faults->Add(r); !added.ok()) return added.status();
   }
@@ -263,7 +332,16 @@ absl::Status PopulateFromFixture(const Fixture& fixture, Store* store, FaultRule
       c.labels["io.kubernetes.pod.uid"] = s.uid;
       c.labels["io.kubernetes.container.name"] = c.name;
       c.log_path = absl::StrCat(s.log_directory, "/", c.name, "/", c.attempt, ".log");
-      if (images) c.image_ref = images->Record(c.image);
+      // The container's image is on the node, listed or not.
+      auto image = images->Resolve(c.image);
+      if (!image.ok()) {
+        ImageEntry e;
+        e.name = c.image;
+        if (auto id = images->Add(e); !id.ok()) return id.status();
+        image = images->Resolve(c.image);
+        if (!image.ok()) return image.status();
+      }
+      c.image_ref = image->id;
       ContainerState state = c.state;
       c.state = ContainerState::kCreated;
       auto cid = store->AddContainer(c);
@@ -273,8 +351,8 @@ absl::Status PopulateFromFixture(const Fixture& fixture, Store* store, FaultRule
       }
       if (state == ContainerState::kExited) {
         if (auto st = store->StopContainer(*cid); !st.ok()) return st;
-        // The fixture's exit code, not the stop's 137.
-        store->SetExitCode(*cid, c.exit_code, c.exit_code == 0 ? "Completed" : "Error");
+        // The fixture's exit code, not the stop's 137 (the reason follows from it).
+        store->SetExitCode(*cid, c.exit_code, "");
       }
       for (FaultRule r : fc.faults) {
         r.container = *cid;

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "fake-cri/fault_rules.h"
+#include "fake-cri/image_store.h"
 #include "fake-cri/settings.h"
 #include "fake-cri/store.h"
 
@@ -31,6 +32,8 @@ struct FixturePod {
 struct Fixture {
   Settings runtime;  // the "runtime" section's settings
   std::vector<FaultRule> faults;
+  // The node's images (and those the registry lacks); absent = DefaultImages().
+  std::optional<std::vector<ImageEntry>> images;
   std::vector<FixturePod> pods;
 };
 
@@ -41,11 +44,13 @@ struct Fixture {
 absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string& file_name);
 absl::StatusOr<Fixture> LoadFixture(const std::string& path);
 
-// Puts the fixture's pods and containers into the store as a kubelet would have
-// created them (with the io.kubernetes.* labels), their images into the image
-// service, and their fault rules into `faults`.
-absl::Status PopulateFromFixture(const Fixture& fixture, Store* store, FaultRules* faults,
-                                 ImageServiceImpl* images);
+// Puts the fixture's images into `images` (DefaultImages() when it lists
+// none), its pods and containers into the store as a kubelet would have
+// created them (with the io.kubernetes.* labels; a container's image is on
+// the node even when the list omits it), and their fault rules into `faults`.
+// `fixture` may be null: a node with the default images and nothing else.
+absl::Status PopulateFromFixture(const Fixture* fixture, Store* store, FaultRules* faults,
+                                 ImageStore* images);
 
 }  // namespace fakecri
 

@@ -440,7 +440,8 @@ TEST(LoadFixture, LoadsAndPopulatesTheDefaultFixture) {
   FakeClock clock;
   Store store(&clock);
   FaultRules faults;
-  ASSERT_TRUE(PopulateFromFixture(*fx, &store, &faults, nullptr).ok());
+  ImageStore images;
+  ASSERT_TRUE(PopulateFromFixture(&*fx, &store, &faults, &images).ok());
   size_t containers = 0;
   for (const auto& pod : fx->pods) containers += pod.containers.size();
   EXPECT_EQ(store.ListSandboxes({}).size(), fx->pods.size());
@@ -454,7 +455,7 @@ class PopulateFromFixtureTest : public ::testing::Test {
  protected:
   void Populate(const std::string& text) {
     fixture_ = MustParse(text);
-    absl::Status s = PopulateFromFixture(fixture_, &store_, &faults_, nullptr);
+    absl::Status s = PopulateFromFixture(&fixture_, &store_, &faults_, &images_);
     ASSERT_TRUE(s.ok()) << s;
   }
   Sandbox SandboxNamed(const std::string& name) {
@@ -472,6 +473,7 @@ class PopulateFromFixtureTest : public ::testing::Test {
   FakeClock clock_;
   Store store_{&clock_};
   FaultRules faults_;
+  ImageStore images_;
   Fixture fixture_;
 };
 
@@ -504,7 +506,7 @@ TEST_F(PopulateFromFixtureTest, PutsKubeletLabelsOnContainers) {
   EXPECT_EQ(nginx.labels["io.kubernetes.container.name"], "nginx");
   EXPECT_EQ(nginx.labels["tier"], "front");
   EXPECT_EQ(nginx.log_path, web.log_directory + "/nginx/2.log");
-  EXPECT_EQ(nginx.image_ref, "");  // no image service given
+  EXPECT_THAT(nginx.image_ref, MatchesRegex("sha256:[0-9a-f]{64}"));  // its image is on the node
 }
 
 TEST_F(PopulateFromFixtureTest, GivesAPodWithoutAUidAFreshUuid) {
@@ -529,13 +531,13 @@ TEST_F(PopulateFromFixtureTest, AppliesContainerStates) {
   Container migrate = ContainerNamed("migrate");
   EXPECT_EQ(migrate.state, ContainerState::kExited);
   EXPECT_EQ(migrate.exit_code, 3);  // the fixture's, not a stop's 137
-  EXPECT_EQ(migrate.reason, "Error");
+  EXPECT_EQ(migrate.reason, "");  // ContainerStatus says Error, from the code, as containerd
   EXPECT_EQ(migrate.finished_at, FakeClock::kWallBase);
 
   Container done = ContainerNamed("done");
   EXPECT_EQ(done.state, ContainerState::kExited);
   EXPECT_EQ(done.exit_code, 0);
-  EXPECT_EQ(done.reason, "Completed");
+  EXPECT_EQ(done.reason, "");
 }
 
 TEST_F(PopulateFromFixtureTest, AppliesSandboxStates) {
@@ -576,8 +578,9 @@ TEST_F(PopulateFromFixtureTest, PointsContainerFaultsAtTheNewContainerId) {
 
 TEST_F(PopulateFromFixtureTest, FailsWhenAPodIsAlreadyInTheStore) {
   Populate(kFullFixture);
-  absl::Status again = PopulateFromFixture(fixture_, &store_, &faults_, nullptr);
-  EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
+  absl::Status again = PopulateFromFixture(&fixture_, &store_, &faults_, &images_);
+  EXPECT_EQ(again.code(), absl::StatusCode::kUnknown);
+  EXPECT_THAT(std::string(again.message()), HasSubstr("failed to reserve sandbox name"));
 }
 
 }  // namespace

@@ -132,6 +132,7 @@ absl::StatusOr<ServerOptions> MergeOptions(const Flags& flags, const Fixture* fi
   c.pages = s.pages.value_or(PagesMode::kSparse);
   c.time_scale = flags.time_scale;
   o.runtime.default_working_set_bytes = s.default_working_set.value_or(64ULL << 20);
+  if (s.runtime_handlers) o.runtime.runtime_handlers = *s.runtime_handlers;
   o.faults = flags.faults;
   o.fixture = fixture;
   return o;

@@ -1,28 +1,28 @@
 #ifndef FAKE_CRI_IMAGE_SERVICE_H_
 #define FAKE_CRI_IMAGE_SERVICE_H_
 
-#include <map>
-#include <mutex>
 #include <string>
 
 #include "fake-cri/call_gate.h"
+#include "fake-cri/image_store.h"
 #include "proto/cri_runtime_v1.grpc.pb.h"
 
 namespace fakecri {
 
-// A minimal runtime.v1.ImageService: PullImage records the image (there is no
-// network and nothing is fetched), ListImages/ImageStatus report what was
-// recorded, RemoveImage forgets it (an unknown image is not an error). Image ids
-// are derived from the name, so the same name always gets the same id.
-// Thread-safe.
+// The gRPC edge of runtime.v1.ImageService over an ImageStore, answering as
+// containerd 1.6.20 does (pkg/cri/server/image_*.go): PullImage records the
+// image (nothing is fetched) unless the registry is configured to lack it,
+// ListImages lists every image (containerd 1.6 ignores the filter),
+// ImageStatus and RemoveImage of an image the node lacks succeed with nothing.
+// Every call passes the CallGate. Thread-safe.
 class ImageServiceImpl final : public runtime::v1::ImageService::Service {
  public:
   explicit ImageServiceImpl(CallGate* gate) : gate_(gate) {}
 
-  // Records `image` as present; returns its image ref ("sha256:<64 hex>").
-  std::string Record(const std::string& image);
-  // "busybox" -> "docker.io/library/busybox:latest", as containerd normalizes.
-  static std::string Normalize(const std::string& image);
+  ImageStore* store() { return &store_; }
+  // Where containerd's images and container layers live: the overlayfs
+  // snapshotter's root under containerd's default root (/var/lib/containerd).
+  static constexpr char kImageFsPath[] = "/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs";
 
   grpc::Status ListImages(grpc::ServerContext*, const runtime::v1::ListImagesRequest*,
                           runtime::v1::ListImagesResponse*) override;
@@ -36,10 +36,8 @@ class ImageServiceImpl final : public runtime::v1::ImageService::Service {
                            runtime::v1::ImageFsInfoResponse*) override;
 
  private:
-  const runtime::v1::Image* Find(const std::string& name_or_id) const;  // REQUIRES: mu_ held
   CallGate* gate_;
-  mutable std::mutex mu_;
-  std::map<std::string, runtime::v1::Image> images_;  // by id
+  ImageStore store_;
 };
 
 }  // namespace fakecri

@@ -67,12 +67,15 @@ absl::StatusOr<std::string> UnixSocketPath(const std::string& endpoint) {
 }
 
 FakeCriServer::FakeCriServer(Clock* clock, FileOps* ops, const ServerOptions& options)
-    : store_(clock),
+    : store_(clock, options.checkpoint.time_scale),
       faults_(ServedCriMethods()),
       gate_(&faults_, &counters_, clock, &store_),
+      exec_(&store_, clock),
+      streams_(&store_, &exec_, clock),
       checkpointer_(&store_, clock, ops, &counters_, options.checkpoint),
       images_(&gate_),
-      runtime_(&store_, &checkpointer_, &faults_, &gate_, clock, &images_, options.runtime),
+      runtime_(&store_, &checkpointer_, &faults_, &gate_, clock, &images_, &exec_, &streams_,
+               options.runtime),
       control_(&faults_, &counters_) {}
 
 absl::StatusOr<std::unique_ptr<FakeCriServer>> FakeCriServer::Start(const ServerOptions& options,
@@ -86,13 +89,12 @@ absl::StatusOr<std::unique_ptr<FakeCriServer>> FakeCriServer::Start(const Server
   for (const FaultRule& r : options.faults) {
     if (auto id = server->faults_.Add(r); !id.ok()) return id.status();
   }
-  if (options.fixture) {
-    if (absl::Status s = PopulateFromFixture(*options.fixture, &server->store_, &server->faults_,
-                                             &server->images_);
-        !s.ok()) {
-      return s;
-    }
+  if (absl::Status s = PopulateFromFixture(options.fixture, &server->store_, &server->faults_,
+                                           server->images_.store());
+      !s.ok()) {
+    return s;
   }
+  if (absl::Status s = server->streams_.Start(); !s.ok()) return s;
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials());
   builder.RegisterService(&server->runtime_);
@@ -119,11 +121,14 @@ void FakeCriServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   checkpointer_.Shutdown();
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  streams_.Shutdown();
+  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   ::unlink(socket_path_.c_str());
 }
 
-void FakeCriServer::Wait() { server_->Wait(); }
+void FakeCriServer::Wait() {
+  if (server_) server_->Wait();
+}
 
 FakeCriServer::~FakeCriServer() { Shutdown(); }
 

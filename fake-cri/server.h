@@ -10,11 +10,13 @@
 #include "fake-cri/checkpointer.h"
 #include "fake-cri/control_service.h"
 #include "fake-cri/counters.h"
+#include "fake-cri/exec_runner.h"
 #include "fake-cri/fault_rules.h"
 #include "fake-cri/fixture.h"
 #include "fake-cri/image_service.h"
 #include "fake-cri/runtime_service.h"
 #include "fake-cri/store.h"
+#include "fake-cri/streaming/stream_server.h"
 #include "grpcpp/server.h"
 
 namespace fakecri {
@@ -36,8 +38,9 @@ struct ServerOptions {
 };
 
 // One fake runtime: the store, the services and the gRPC server on a unix
-// socket (RuntimeService, ImageService and our Control service). A stale socket
-// file is replaced; one that a live server answers on is an error.
+// socket (RuntimeService, ImageService and our Control service), and the
+// streaming server for Exec/Attach/PortForward URLs on 127.0.0.1. A stale
+// socket file is replaced; one that a live server answers on is an error.
 // Thread-safe; Shutdown may be called from any thread, once.
 class FakeCriServer {
  public:
@@ -61,6 +64,8 @@ class FakeCriServer {
   FaultRules faults_;
   Counters counters_;
   CallGate gate_;
+  ExecRunner exec_;
+  StreamServer streams_;
   Checkpointer checkpointer_;
   ImageServiceImpl images_;
   RuntimeServiceImpl runtime_;

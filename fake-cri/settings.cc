@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "fake-cri/json_fields.h"
 #include "fake-cri/annotations.h"
 #include "fake-cri/profiles/runtime_profile.h"
@@ -34,6 +35,8 @@ const std::vector<SettingInfo> kSettings = {
      "archive layout (the profile's)"},
     {"archive.pages", SettingScope::kRuntime, SettingKind::kName, "--pages", "", "sparse|full",
      "memory pages in the archive: a sample, or all of them (sparse)"},
+    {"runtime_handlers", SettingScope::kRuntime, SettingKind::kName, "--runtime-handlers", "",
+     "NAMES", "runtime handlers RunPodSandbox accepts, comma-separated (runc)"},
     {"checkpoint.fixed_cost", SettingScope::kContainer, SettingKind::kDuration, "", kFixedCostAnnotation,
      "DURATION", "this container's fixed checkpoint cost"},
     {"checkpoint.throughput", SettingScope::kContainer, SettingKind::kQuantity, "", kThroughputAnnotation,
@@ -63,6 +66,7 @@ void Settings::MergeFrom(const Settings& o) {
   take(o.default_working_set, &default_working_set);
   take(o.layout, &layout);
   take(o.pages, &pages);
+  take(o.runtime_handlers, &runtime_handlers);
   take(o.fixed_cost_ns, &fixed_cost_ns);
   take(o.throughput, &throughput);
   take(o.working_set, &working_set);
@@ -139,6 +143,30 @@ absl::Status SetSetting(const std::string& key, const json& v, Settings* out) {
     auto t = JsonString(v);
     if (!t.ok()) return t.status();
     return Put(ParseArchiveFlavor(*t), &out->layout);
+  }
+  if (key == "runtime_handlers") {
+    // A JSON array of names, or one comma-separated string (the flag's form).
+    std::vector<std::string> names;
+    if (v.is_string()) {
+      for (absl::string_view n : absl::StrSplit(v.get<std::string>(), ',', absl::SkipEmpty())) {
+        names.emplace_back(n);
+      }
+    } else if (v.is_array()) {
+      for (const json& n : v) {
+        if (!n.is_string()) return absl::InvalidArgumentError("expected an array of names");
+        names.push_back(n.get<std::string>());
+      }
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("expected an array of names or a comma-separated string, got ", v.type_name()));
+    }
+    for (const std::string& n : names) {
+      if (n.empty() || n.find_first_of(" \t\n") != std::string::npos) {
+        return absl::InvalidArgumentError(absl::StrCat("\"", n, "\" is not a handler name"));
+      }
+    }
+    out->runtime_handlers = std::move(names);
+    return absl::OkStatus();
   }
   if (key == "archive.pages") {
     auto t = JsonString(v);

@@ -32,6 +32,7 @@ struct Settings {
   std::optional<uint64_t> default_working_set;  // "default_working_set"
   std::optional<ArchiveFlavor> layout;       // "archive.layout", --flavor
   std::optional<PagesMode> pages;            // "archive.pages", --pages
+  std::optional<std::vector<std::string>> runtime_handlers;  // "runtime_handlers", --runtime-handlers
   // Both scopes.
   std::optional<int64_t> fixed_cost_ns;      // "checkpoint.fixed_cost"
   std::optional<double> throughput;          // "checkpoint.throughput", bytes per second

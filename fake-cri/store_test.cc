@@ -114,13 +114,14 @@ TEST_F(StoreTest, AddSandboxRequiresNameNamespaceAndUid) {
   }
 }
 
-TEST_F(StoreTest, AddSandboxRejectsAReservedNameNamingTheHolder) {
+TEST_F(StoreTest, AddSandboxRejectsAReservedNameAsContainerdDoes) {
   std::string first = AddSandbox("web");
   auto second = store_.AddSandbox(MakeSandbox("web"));
   ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(std::string(second.status().message()), HasSubstr("web_default_uid-web_0"));
-  EXPECT_THAT(std::string(second.status().message()), HasSubstr(first));
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnknown);
+  EXPECT_EQ(second.status().message(),
+            "failed to reserve sandbox name \"web_default_uid-web_0\": name "
+            "\"web_default_uid-web_0\" is reserved for \"" + first + "\"");
 }
 
 TEST_F(StoreTest, AddSandboxAcceptsTheSameNameWithAnotherAttemptOrUid) {
@@ -238,23 +239,56 @@ TEST_F(StoreTest, ContainerGoesFromCreatedToRunningToExited) {
   EXPECT_EQ(exited.started_at, FakeClock::kWallBase + 100);
   EXPECT_EQ(exited.finished_at, FakeClock::kWallBase + 300);
   EXPECT_EQ(exited.exit_code, 137);
-  EXPECT_EQ(exited.reason, "Error");
+  EXPECT_EQ(exited.reason, "");  // ContainerStatus derives Error from the code
 }
 
-TEST_F(StoreTest, StartingARunningContainerFailsPrecondition) {
+TEST_F(StoreTest, StartingARunningContainerIsUnknownWithContainerdsText) {
   std::string id = AddRunningContainer(AddSandbox("web"), "nginx");
   absl::Status s = store_.StartContainer(id);
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(s.message()), HasSubstr("CONTAINER_RUNNING"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnknown);
+  EXPECT_EQ(s.message(), "failed to set starting state for container \"" + id +
+                             "\": container is in CONTAINER_RUNNING state");
 }
 
-TEST_F(StoreTest, StartingAnExitedContainerFailsPrecondition) {
+TEST_F(StoreTest, StartingAnExitedContainerIsUnknownAndChangesNothing) {
   std::string id = AddRunningContainer(AddSandbox("web"), "nginx");
   ASSERT_TRUE(store_.StopContainer(id).ok());
   absl::Status s = store_.StartContainer(id);
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(s.message()), HasSubstr("CONTAINER_EXITED"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnknown);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("container is in CONTAINER_EXITED state"));
   EXPECT_EQ(Get(id).state, ContainerState::kExited);
+  EXPECT_EQ(Get(id).exit_code, 137);
+}
+
+TEST_F(StoreTest, StartingInAStoppedSandboxRecordsAStartError) {
+  std::string sid = AddSandbox("web");
+  std::string id = AddContainer(sid, "late");
+  ASSERT_TRUE(store_.StopSandbox(sid).ok());
+  clock_.Advance(Nanos(70));
+  absl::Status s = store_.StartContainer(id);
+  const std::string text = "sandbox container \"" + sid + "\" is not running";
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnknown);
+  EXPECT_EQ(s.message(), text);
+  // container_start.go@v1.6.20: the failed start is the container's exit.
+  Container c = Get(id);
+  EXPECT_EQ(c.state, ContainerState::kExited);
+  EXPECT_EQ(c.exit_code, 128);
+  EXPECT_EQ(c.reason, "StartError");
+  EXPECT_EQ(c.message, text);
+  EXPECT_EQ(c.started_at, 0);
+  EXPECT_EQ(c.finished_at, FakeClock::kWallBase + 70);
+}
+
+TEST_F(StoreTest, AFailedIoEndsTheStartAsAStartError) {
+  std::string id = AddContainer(AddSandbox("web"), "nginx");
+  ASSERT_TRUE(store_.BeginStart(id).ok());
+  EXPECT_THAT(std::string(store_.BeginStart(id).message()),
+              HasSubstr("container is already in starting state"));
+  store_.FinishStart(id, absl::UnknownError("open /x/0.log: permission denied"));
+  Container c = Get(id);
+  EXPECT_EQ(c.state, ContainerState::kExited);
+  EXPECT_EQ(c.reason, "StartError");
+  EXPECT_EQ(c.message, "open /x/0.log: permission denied");
 }
 
 TEST_F(StoreTest, StoppingAContainerThatIsNotRunningChangesNothing) {
@@ -297,14 +331,24 @@ TEST_F(StoreTest, RemoveContainerRemovesItAndFreesItsName) {
   EXPECT_TRUE(store_.AddContainer(MakeContainer(sid, "nginx")).ok());
 }
 
-TEST_F(StoreTest, AddContainerRejectsAReservedNameNamingTheHolder) {
+TEST_F(StoreTest, AddContainerRejectsAReservedNameAsContainerdDoes) {
   std::string sid = AddSandbox("web");
   std::string first = AddContainer(sid, "nginx");
   auto second = store_.AddContainer(MakeContainer(sid, "nginx"));
   ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(std::string(second.status().message()), HasSubstr("nginx_web_default_uid-web_0"));
-  EXPECT_THAT(std::string(second.status().message()), HasSubstr(first));
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnknown);
+  EXPECT_EQ(second.status().message(),
+            "failed to reserve container name \"nginx_web_default_uid-web_0\": name "
+            "\"nginx_web_default_uid-web_0\" is reserved for \"" + first + "\"");
+}
+
+TEST_F(StoreTest, TheReservedNameTakesThePodPartTheRequestGives) {
+  // containerd builds the name from the request's sandbox config, not the sandbox.
+  std::string sid = AddSandbox("web");
+  ASSERT_TRUE(store_.AddContainer(MakeContainer(sid, "nginx"), "other_ns_uid").ok());
+  EXPECT_TRUE(store_.AddContainer(MakeContainer(sid, "nginx")).ok());
+  auto again = store_.AddContainer(MakeContainer(AddSandbox("db"), "nginx"), "other_ns_uid");
+  EXPECT_THAT(std::string(again.status().message()), HasSubstr("\"nginx_other_ns_uid_0\""));
 }
 
 TEST_F(StoreTest, AddContainerAcceptsTheSameNameWithAnotherAttemptOrInAnotherSandbox) {
@@ -321,13 +365,14 @@ TEST_F(StoreTest, AddContainerToAnUnknownSandboxIsNotFoundNamingIt) {
   EXPECT_THAT(std::string(id.status().message()), HasSubstr(kUnknownId));
 }
 
-TEST_F(StoreTest, AddContainerToANotReadySandboxFailsPrecondition) {
+TEST_F(StoreTest, AddContainerToANotReadySandboxIsNotFoundAsItsTaskIsGone) {
   std::string sid = AddSandbox("web");
   ASSERT_TRUE(store_.StopSandbox(sid).ok());
   auto id = store_.AddContainer(MakeContainer(sid, "nginx"));
   ASSERT_FALSE(id.ok());
-  EXPECT_EQ(id.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(id.status().message()), HasSubstr(sid));
+  EXPECT_EQ(id.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(id.status().message(), "failed to get sandbox container task: no running task "
+                                   "found: task " + sid + " not found: not found");
   EXPECT_THAT(store_.ListContainers({}), IsEmpty());
 }
 

@@ -28,7 +28,7 @@ for _ in $(seq 400); do [ -S "$sock" ] && break; sleep 0.05; done
 [ -S "$sock" ] || { echo "fake-cri did not start"; exit 1; }
 
 "$py" "$here/upstream_cri_client.py" --socket "$sock" --descriptor "$work/upstream.pb" \
-  --checkpoint-location "$work/checkpoints/upstream.tar" -q
+  --checkpoint-location "$work/checkpoints/upstream.tar" --log-directory "$work/logs" -q
 listing=$(tar -tf "$work/checkpoints/upstream.tar")  # not piped into grep -q: SIGPIPE under pipefail
 grep -qx 'checkpoint/inventory.img' <<<"$listing"
 echo "upstream CRI client: full lifecycle and checkpoint OK"

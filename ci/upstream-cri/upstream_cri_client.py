@@ -25,6 +25,7 @@ Needs Debian's python3-protobuf and python3-grpcio (use /usr/bin/python3).
 
 import argparse
 import os
+import re
 import shlex
 import sys
 import time
@@ -162,7 +163,8 @@ class Scenario:
         "Version", "Status",
         "RunPodSandbox", "ListPodSandbox", "PodSandboxStatus",
         "CreateContainer", "StartContainer", "ListContainers",
-        "ContainerStatus", "ContainerStats", "CheckpointContainer",
+        "ContainerStatus", "ContainerStats", "UpdateContainerResources", "ReopenContainerLog",
+        "ExecSync", "Exec", "CheckpointContainer",
         "StopContainer", "RemoveContainer", "StopPodSandbox", "RemovePodSandbox",
         "PullImage", "ListImages", "ImageStatus", "RemoveImage", "ImageFsInfo",
     ]
@@ -287,6 +289,32 @@ class Scenario:
     def ContainerStats(self):
         return self.c.runtime("ContainerStats",
                               container_id=self._need("container_id", "ContainerStats"))
+
+    def UpdateContainerResources(self):
+        S = self.c.schema.message
+        cid = self._need("container_id", "UpdateContainerResources")
+        self.c.runtime("UpdateContainerResources", container_id=cid,
+                       linux=S("LinuxContainerResources")(cpu_shares=512))
+        r = self.c.runtime("ContainerStatus", container_id=cid)
+        check(r.status.resources.linux.cpu_shares == 512,
+              "resources not reported: %s" % r.status.resources)
+        return r
+
+    def ReopenContainerLog(self):
+        return self.c.runtime("ReopenContainerLog",
+                              container_id=self._need("container_id", "ReopenContainerLog"))
+
+    def ExecSync(self):
+        r = self.c.runtime("ExecSync", container_id=self._need("container_id", "ExecSync"),
+                           cmd=["true"], timeout=5)
+        check(r.exit_code == 0, "exit code %d" % r.exit_code)
+        return r
+
+    def Exec(self):
+        r = self.c.runtime("Exec", container_id=self._need("container_id", "Exec"),
+                           cmd=["true"], stdout=True)
+        check(re.match(r"^https?://[^/]+/exec/[A-Za-z0-9_-]+$", r.url), "url %r" % r.url)
+        return r
 
     def CheckpointContainer(self):
         # The RPC deadline is set longer than the checkpoint timeout in main().

@@ -46,8 +46,10 @@ class FakeCriTest : public ::testing::Test {
     md->set_name(name);
     md->set_namespace_(ns);
     md->set_uid("uid-" + name);
-    // As the kubelet: logs under /var/log/pods/<ns>_<name>_<uid>/<container>/<attempt>.log.
-    req.mutable_config()->set_log_directory("/var/log/pods/" + ns + "_" + name + "_uid-" + name);
+    // As the kubelet lays logs out (<ns>_<name>_<uid>/<container>/<attempt>.log),
+    // under the test's directory rather than /var/log/pods: starting a container
+    // writes its log file.
+    req.mutable_config()->set_log_directory(dir_.Join("pods/" + ns + "_" + name + "_uid-" + name));
     for (const auto& [k, v] : annotations) (*req.mutable_config()->mutable_annotations())[k] = v;
     runtime::v1::RunPodSandboxResponse resp;
     grpc::Status s = client_->runtime->RunPodSandbox(Ctx().get(), req, &resp);

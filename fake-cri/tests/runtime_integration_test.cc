@@ -124,12 +124,12 @@ TEST_F(RuntimeIntegrationTest, FullPodAndContainerLifecycle) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(RuntimeIntegrationTest, UnknownIdsAreNotFoundNamingTheId) {
+TEST_F(RuntimeIntegrationTest, UnknownIdsAreNotFoundInContainerdsWords) {
   const std::string id = std::string(64, 'a');
   grpc::Status s;
   Status(id, &s);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_NE(s.error_message().find(id), std::string::npos);
+  EXPECT_EQ(s.error_message(), "an error occurred when try to find container \"" + id + "\": not found");
 
   v1::StartContainerRequest start;
   start.set_container_id(id);
@@ -137,12 +137,37 @@ TEST_F(RuntimeIntegrationTest, UnknownIdsAreNotFoundNamingTheId) {
   s = client_->runtime->StartContainer(Ctx().get(), start, &start_resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
 
+  // sandbox_status.go@v1.6.20 names no id.
   v1::PodSandboxStatusRequest sbs;
   sbs.set_pod_sandbox_id(id);
   v1::PodSandboxStatusResponse sbs_resp;
   s = client_->runtime->PodSandboxStatus(Ctx().get(), sbs, &sbs_resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_NE(s.error_message().find(id), std::string::npos);
+  EXPECT_EQ(s.error_message(), "an error occurred when try to find sandbox: not found");
+
+  // An empty id is no prefix at all: UNKNOWN, as containerd's truncindex says.
+  Status("", &s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(s.error_message(), "an error occurred when try to find container \"\": Prefix can't be empty");
+}
+
+TEST_F(RuntimeIntegrationTest, ShortIdsResolveAsCrictlSendsThem) {
+  std::string sb = RunSandbox("web");
+  std::string c = CreateContainer(sb, "app");
+  grpc::Status s;
+  EXPECT_EQ(Status(c.substr(0, 12), &s).status().id(), c);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::PodSandboxStatusRequest sbs;
+  sbs.set_pod_sandbox_id(sb.substr(0, 6));
+  v1::PodSandboxStatusResponse sbs_resp;
+  ASSERT_TRUE(client_->runtime->PodSandboxStatus(Ctx().get(), sbs, &sbs_resp).ok());
+  EXPECT_EQ(sbs_resp.status().id(), sb);
+  v1::ListContainersRequest list;
+  list.mutable_filter()->set_pod_sandbox_id(sb.substr(0, 8));
+  v1::ListContainersResponse listed;
+  ASSERT_TRUE(client_->runtime->ListContainers(Ctx().get(), list, &listed).ok());
+  ASSERT_EQ(listed.containers_size(), 1);
+  EXPECT_EQ(listed.containers(0).id(), c);
 }
 
 TEST_F(RuntimeIntegrationTest, RemovingUnknownIdsSucceeds) {
@@ -285,14 +310,17 @@ TEST_F(RuntimeIntegrationTest, DuplicateContainerNameIsRefused) {
   req.mutable_config()->mutable_metadata()->set_name("app");
   req.mutable_config()->mutable_image()->set_image("busybox");
   v1::CreateContainerResponse resp;
-  EXPECT_EQ(client_->runtime->CreateContainer(Ctx().get(), req, &resp).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  grpc::Status s = client_->runtime->CreateContainer(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_NE(s.error_message().find("failed to reserve container name \"app_web_default_uid-web_0\""),
+            std::string::npos)
+      << s.error_message();
 }
 
 TEST_F(RuntimeIntegrationTest, MethodsWeDoNotServeAreUnimplemented) {
   grpc::GenericStub generic(client_->channel);
-  for (const char* method : {"/runtime.v1.RuntimeService/ExecSync",
-                             "/runtime.v1.RuntimeService/UpdateRuntimeConfig",
+  for (const char* method : {"/runtime.v1.RuntimeService/ListPodSandboxStats",
+                             "/runtime.v1.RuntimeService/ListMetricDescriptors",
                              "/runtime.v1.RuntimeService/PodSandboxStats"}) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -315,11 +343,15 @@ TEST_F(RuntimeIntegrationTest, MethodsWeDoNotServeAreUnimplemented) {
 }
 
 TEST_F(RuntimeIntegrationTest, ImagesArePulledListedAndRemovedWithoutNetwork) {
+  v1::ListImagesResponse list;
+  ASSERT_TRUE(client_->images->ListImages(Ctx().get(), {}, &list).ok());
+  EXPECT_EQ(list.images_size(), 2);  // DefaultImages(): the pause image and busybox
+
   v1::PullImageRequest pull;
   pull.mutable_image()->set_image("busybox:1.36");
   v1::PullImageResponse pulled;
   ASSERT_TRUE(client_->images->PullImage(Ctx().get(), pull, &pulled).ok());
-  EXPECT_EQ(pulled.image_ref().rfind("sha256:", 0), 0u);
+  EXPECT_EQ(pulled.image_ref().rfind("sha256:", 0), 0u);  // the image id, as containerd answers
 
   v1::ImageStatusRequest status;
   status.mutable_image()->set_image("docker.io/library/busybox:1.36");
@@ -327,10 +359,11 @@ TEST_F(RuntimeIntegrationTest, ImagesArePulledListedAndRemovedWithoutNetwork) {
   ASSERT_TRUE(client_->images->ImageStatus(Ctx().get(), status, &st).ok());
   ASSERT_TRUE(st.has_image());
   EXPECT_EQ(st.image().id(), pulled.image_ref());
+  ASSERT_EQ(st.image().repo_digests_size(), 1);
+  EXPECT_EQ(st.image().repo_digests(0).rfind("docker.io/library/busybox@sha256:", 0), 0u);
 
-  v1::ListImagesResponse list;
   ASSERT_TRUE(client_->images->ListImages(Ctx().get(), {}, &list).ok());
-  EXPECT_EQ(list.images_size(), 1);
+  EXPECT_EQ(list.images_size(), 3);
 
   v1::ImageFsInfoResponse fs;
   ASSERT_TRUE(client_->images->ImageFsInfo(Ctx().get(), {}, &fs).ok());
@@ -345,6 +378,30 @@ TEST_F(RuntimeIntegrationTest, ImagesArePulledListedAndRemovedWithoutNetwork) {
   EXPECT_FALSE(st.has_image());
   // Removing it again is not an error.
   EXPECT_TRUE(client_->images->RemoveImage(Ctx().get(), rm, &rm_resp).ok());
+}
+
+TEST_F(RuntimeIntegrationTest, AnImageMustBeOnTheNodeBeforeUse) {
+  std::string sb = RunSandbox("web");
+  v1::CreateContainerRequest req;
+  req.set_pod_sandbox_id(sb);
+  req.mutable_config()->mutable_metadata()->set_name("app");
+  req.mutable_config()->mutable_image()->set_image("example.com/never/pulled:1");
+  v1::CreateContainerResponse resp;
+  grpc::Status s = client_->runtime->CreateContainer(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "failed to resolve image \"example.com/never/pulled:1\": not found");
+
+  v1::PullImageRequest pull;
+  pull.mutable_image()->set_image("example.com/never/pulled:1");
+  v1::PullImageResponse pulled;
+  ASSERT_TRUE(client_->images->PullImage(Ctx().get(), pull, &pulled).ok());
+  ASSERT_TRUE(client_->runtime->CreateContainer(Ctx().get(), req, &resp).ok());
+  grpc::Status st;
+  v1::ContainerStatusResponse status = Status(resp.container_id(), &st);
+  ASSERT_TRUE(st.ok());
+  // container_status.go: the image's tag and its repo digest.
+  EXPECT_EQ(status.status().image().image(), "example.com/never/pulled:1");
+  EXPECT_EQ(status.status().image_ref().rfind("example.com/never/pulled@sha256:", 0), 0u);
 }
 
 TEST_F(RuntimeIntegrationTest, ManyClientsAtOnce) {
@@ -382,6 +439,18 @@ TEST_F(RuntimeIntegrationTest, ManyClientsAtOnce) {
   v1::ListContainersResponse list;
   ASSERT_TRUE(client_->runtime->ListContainers(Ctx().get(), {}, &list).ok());
   EXPECT_EQ(list.containers_size(), 160);
+}
+
+TEST_F(RuntimeIntegrationTest, UpdateRuntimeConfigChecksThePodCidrsOnly) {
+  v1::UpdateRuntimeConfigRequest req;
+  v1::UpdateRuntimeConfigResponse resp;
+  EXPECT_TRUE(client_->runtime->UpdateRuntimeConfig(Ctx().get(), req, &resp).ok());
+  req.mutable_runtime_config()->mutable_network_config()->set_pod_cidr("10.244.1.0/24, fd00::/64");
+  EXPECT_TRUE(client_->runtime->UpdateRuntimeConfig(Ctx().get(), req, &resp).ok());
+  req.mutable_runtime_config()->mutable_network_config()->set_pod_cidr("10.244.1.0/24,bogus");
+  grpc::Status s = client_->runtime->UpdateRuntimeConfig(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(s.error_message(), "get routes: invalid CIDR address: bogus");
 }
 
 TEST_F(RuntimeIntegrationTest, CallsAreCountedPerMethod) {
