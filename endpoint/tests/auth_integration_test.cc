@@ -11,9 +11,9 @@
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/server.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -79,7 +79,7 @@ class AuthIntegrationTest : public ::testing::Test {
     return cli;
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   fakecri::Fixture fixture_;
   fakecri::RealClock runtime_clock_;
   std::unique_ptr<fakecri::FakeCriServer> runtime_;
