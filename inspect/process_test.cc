@@ -55,9 +55,9 @@ TEST_F(InspectBinary, BadUsageExitsTwoWithTheReason) {
       {{"frobnicate", "x"}, "unknown command \"frobnicate\": show or list"},
       {{"show"}, "show needs ARCHIVE"},
       {{"list", "a", "b"}, "list takes one DIR, got also \"b\""},
-      {{"show", "a.tar", "--bogus"}, "unknown flag --bogus"},
-      {{"show", "a.tar", "--format", "yaml"}, "--format \"yaml\" is not one of text, json"},
-      {{"show", "a.tar", "--format"}, "--format needs a value: text or json"},
+      {{"show", "a.tar", "--bogus"}, "unknown flag --bogus (see --help)"},
+      {{"show", "a.tar", "--format", "yaml"}, "--format=yaml: not one of text, json"},
+      {{"show", "a.tar", "--format"}, "--format: needs a value"},
   };
   for (const auto& [args, reason] : cases) {
     Result r = Run(args);

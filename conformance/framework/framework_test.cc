@@ -165,11 +165,11 @@ TEST(OptionsTest, EndpointModeNeedsUrlAndContainer) {
 
 TEST(OptionsTest, ErrorsNameTheFlag) {
   EXPECT_THAT(std::string(ParseOptions({"--parallel", "0"}).status().message()),
-              HasSubstr("--parallel 0"));
+              HasSubstr("--parallel=0: expected a number from 1 to 256"));
   EXPECT_THAT(std::string(ParseOptions({"--focus", "("}).status().message()),
               HasSubstr("not a regular expression"));
   EXPECT_THAT(std::string(ParseOptions({"--token-file", "/nonexistent/t"}).status().message()),
-              HasSubstr("--token-file /nonexistent/t: cannot read"));
+              HasSubstr("--token-file=/nonexistent/t: cannot read"));
   EXPECT_THAT(std::string(ParseOptions({"--endpoint-url", "https://n:1", "--container", "a/b"})
                               .status()
                               .message()),
