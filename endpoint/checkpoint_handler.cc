@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_codes.h"
-#include "endpoint/runtime_client.h"
 #include "endpoint/retention.h"
+#include "endpoint/runtime_client.h"
 
 namespace endpoint {
 
@@ -47,12 +47,7 @@ bool ParseGoInt64(const std::string& s, int64_t* out) {
 }
 
 HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
-  auto text = [](int status, std::string body) {
-    HttpAnswer a;
-    a.status = status;
-    a.body = std::move(body);
-    return a;
-  };
+  auto text = [](int status, std::string body) { return TextAnswer(status, std::move(body)); };
 
   // 5. The pod.
   auto pod = runtime_->FindPod(r.ns, r.pod);

@@ -8,24 +8,10 @@
 #include <vector>
 
 #include "endpoint/archive_namer.h"
+#include "endpoint/http_message.h"
 #include "endpoint/runtime_client.h"
 
 namespace endpoint {
-
-// An HTTP answer, before it meets the wire.
-struct HttpAnswer {
-  int status = 200;
-  std::string body;
-  // What Go's net/http sniffs for a text body written without a Content-Type
-  // (go-restful's WriteErrorString sets none). Empty: no Content-Type header
-  // (Go sends none for an empty body, e.g. a redirect answering a POST).
-  std::string content_type = "text/plain; charset=utf-8";
-  // X-Content-Type-Options: nosniff, which Go's http.Error (so http.NotFound)
-  // sets and go-restful's error writer does not.
-  bool nosniff = false;
-  std::vector<std::pair<std::string, std::string>> headers;
-  uint64_t archive_bytes = 0;  // for the access log
-};
 
 // A checkpoint request that has been authenticated, authorized and routed.
 struct CheckpointRequest {

@@ -1,14 +1,20 @@
 #include "endpoint/checkpoint_handler.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "endpoint/testing/mocks.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
+
+using ::kit::testing::FakeClock;
 
 using ::testing::_;
 using ::testing::DoAll;
@@ -48,7 +54,7 @@ class CheckpointHandlerTest : public ::testing::Test {
     return h.Handle(r);
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   FakeClock clock_{kT0};
   StrictMock<MockRuntimeClient> runtime_;
   std::unique_ptr<ArchiveNamer> namer_;
@@ -180,7 +186,7 @@ TEST_F(CheckpointHandlerTest, TwoCheckpointsInOneSecondShareTheKubeletsName) {
   std::vector<std::string> locations = TwoCheckpoints(runtime_, h, Req());
   const std::string name = dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar";
   EXPECT_EQ(locations, (std::vector<std::string>{name, name}));
-  EXPECT_EQ(clock_.sleeps(), 0);
+  EXPECT_EQ(clock_.sleeps().size(), 0u);
 }
 
 TEST_F(CheckpointHandlerTest, UniqueArchiveNamesGiveTheSecondTheNextSecond) {
@@ -190,7 +196,7 @@ TEST_F(CheckpointHandlerTest, UniqueArchiveNamesGiveTheSecondTheNextSecond) {
   ASSERT_EQ(locations.size(), 2u);
   EXPECT_EQ(locations[0], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
   EXPECT_EQ(locations[1], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:01Z.tar");
-  EXPECT_EQ(clock_.sleeps(), 1);  // waited for the next second, once
+  EXPECT_EQ(clock_.sleeps().size(), 1u);  // waited for the next second, once
 }
 
 TEST_F(CheckpointHandlerTest, SuccessBodyIsTheKubeletsUnescapedSprintf) {

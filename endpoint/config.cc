@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/flags.h"
+#include "endpoint/tls_server_context.h"
 
 namespace endpoint {
 
@@ -87,6 +88,24 @@ void RegisterFlags(Config* c, kit::FlagSet* f) {
                "them a self-signed pair is made in --cert-dir",
                &c->tls_cert_file);
   f->AddString("--tls-private-key-file", "F", "its key", &c->tls_private_key_file);
+  f->Add("--tls-cipher-suites", "S1,S2,...",
+         "TLS 1.2 cipher suites, Go's names (Go's defaults: ECDHE\n"
+         "with AES-GCM, ChaCha20 or AES-CBC-SHA; no RSA key exchange)",
+         [c](const std::string& v) {
+           std::vector<std::string> names = absl::StrSplit(v, ',', absl::SkipEmpty());
+           auto list = OpensslCipherList(names);
+           if (!list.ok()) return list.status();
+           c->tls_cipher_suites = names;
+           return absl::OkStatus();
+         });
+  f->Add("--tls-min-version", "V",
+         "VersionTLS10, VersionTLS11, VersionTLS12 or VersionTLS13\n(VersionTLS12)",
+         [c](const std::string& v) {
+           auto version = ParseTlsMinVersion(v);
+           if (!version.ok()) return version.status();
+           c->tls_min_version = v;
+           return absl::OkStatus();
+         });
   f->AddString("--cert-dir", "DIR", "where the self-signed pair goes (<root-dir>/pki)",
                &c->cert_dir);
   f->AddBool("--anonymous-auth",
@@ -128,6 +147,33 @@ void RegisterFlags(Config* c, kit::FlagSet* f) {
              &c->insecure_http_any_address);
   f->AddDuration("--shutdown-grace-period", "D",
                  "how long SIGTERM waits for running checkpoints (30s)", &c->shutdown_grace_period);
+  auto count = [](size_t* out) {
+    return [out](const std::string& v) {
+      int64_t n = 0;
+      if (!absl::SimpleAtoi(v, &n) || n < 0 || n > (int64_t{1} << 31)) {
+        return Why("not a count (0 = no limit)");
+      }
+      *out = static_cast<size_t>(n);
+      return absl::OkStatus();
+    };
+  };
+  const auto none = std::chrono::nanoseconds(0);
+  f->Section(
+      "Ours, transport bounds (on by default; a kubelet has 4-hour deadlines and no limits):");
+  f->AddDuration("--tls-handshake-timeout", "D",
+                 "from accept to a finished handshake (10s; 0 = none)", &c->tls_handshake_timeout,
+                 none);
+  f->AddDuration("--request-head-timeout", "D",
+                 "a whole request head, not per read (10s; 0 = none)", &c->request_head_timeout,
+                 none);
+  f->Add("--max-unauthenticated-connections", "N",
+         "connections not yet authenticated; past it the oldest\nis closed (512; 0 = no limit)",
+         count(&c->max_unauthenticated_connections));
+  f->Add("--max-unauthenticated-connections-per-client", "N",
+         "the same, per client address (64; 0 = no limit)",
+         count(&c->max_unauthenticated_connections_per_client));
+  f->Add("--max-connections", "N", "connections at all; past it new ones are closed (4096)",
+         count(&c->max_connections));
   f->Add("--log-level", "L", "debug, info, warn or error (info)", [c](const std::string& v) {
     auto l = kit::ParseLogLevel(v);
     if (!l.ok()) return l.status();
@@ -206,6 +252,11 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--insecure-http serves plain HTTP on loopback only: set --address=127.0.0.1 (or force "
         "it with --insecure-http-any-address), not ", c.address));
+  }
+  if (!c.tls_cipher_suites.empty() && c.tls_min_version == "VersionTLS13") {
+    // InitializeTLS: the TLS 1.3 suites are not configurable.
+    return absl::InvalidArgumentError(
+        "--tls-min-version=VersionTLS13 cannot be used with --tls-cipher-suites");
   }
   if (c.insecure_http && !c.client_ca_file.empty()) {
     return absl::InvalidArgumentError("--client-ca-file needs TLS; drop --insecure-http");

@@ -17,7 +17,7 @@
 #include "endpoint/auth/webhook_authenticator.h"
 #include "endpoint/auth/webhook_authorizer.h"
 #include "endpoint/auth/x509.h"
-#include "endpoint/tls.h"
+#include "endpoint/serving_pair.h"
 
 namespace endpoint {
 namespace {
@@ -160,18 +160,27 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
   http.address = c.address;
   http.port = c.port;
   http.tls = !c.insecure_http;
+  http.handshake_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(c.tls_handshake_timeout);
+  http.head_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.request_head_timeout);
+  http.max_unauthenticated = c.max_unauthenticated_connections;
+  http.max_unauthenticated_per_client = c.max_unauthenticated_connections_per_client;
+  http.max_connections = c.max_connections;
   if (http.tls) {
+    TlsServerOptions& t = http.tls_options;
     if (c.tls_cert_file.empty()) {
       auto pair = EnsureSelfSignedPair(c.cert_dir, c.hostname_override);
       if (!pair.ok()) return pair.status();
-      http.cert_file = pair->cert_file;
-      http.key_file = pair->key_file;
+      t.cert_file = pair->cert_file;
+      t.key_file = pair->key_file;
     } else {
       if (absl::Status s = CheckKeyPair(c.tls_cert_file, c.tls_private_key_file); !s.ok()) return s;
-      http.cert_file = c.tls_cert_file;
-      http.key_file = c.tls_private_key_file;
+      t.cert_file = c.tls_cert_file;
+      t.key_file = c.tls_private_key_file;
     }
-    e->cert_file_ = http.cert_file;
+    t.cipher_suites = c.tls_cipher_suites;
+    t.min_version = c.tls_min_version;
+    e->cert_file_ = t.cert_file;
   }
 
   e->runtime_ = NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout,

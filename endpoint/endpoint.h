@@ -30,6 +30,7 @@ class Endpoint {
   int port() const { return server_->port(); }
   const std::string& cert_file() const { return cert_file_; }
   void Shutdown(std::chrono::nanoseconds grace) { server_->Shutdown(grace); }
+  HttpServer::Stats http_stats() const { return server_->stats(); }
 
  private:
   Endpoint() = default;

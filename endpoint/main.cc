@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   }
   kit::SetLogLevel(config->log_level);
 
-  // Stop signals go to one waiting thread, not to gRPC's or httplib's.
+  // Stop signals go to one waiting thread, not to gRPC's or the HTTP server's.
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);

@@ -15,17 +15,22 @@
 #include "common/log.h"
 #include "endpoint/endpoint.h"
 #include "endpoint/testing/mocks.h"
-#include "endpoint/tls.h"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/server.h"
-#include "fake-cri/testing/archive_reader.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "testing/archive_reader.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
+#include "testing/wait_for.h"
 
 namespace endpoint {
 namespace {
+
+using ::kit::testing::FakeClock;
+using ::kit::testing::WaitFor;
 
 using std::chrono::milliseconds;
 using Steady = std::chrono::steady_clock;
@@ -50,16 +55,6 @@ constexpr char kPolicy[] = R"({"rules": [
   {"groups": ["system:masters"], "verbs": ["*"], "subresources": ["*"]},
   {"users": ["viewer"], "verbs": ["get"], "subresources": ["metrics", "proxy"]}
 ]})";
-
-template <typename Cond>
-bool WaitFor(Cond cond, milliseconds within = milliseconds(10000)) {
-  auto end = Steady::now() + within;
-  while (Steady::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return cond();
-}
 
 class EndpointTest : public ::testing::Test {
  protected:
@@ -185,7 +180,7 @@ class EndpointTest : public ::testing::Test {
     return -1;
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   std::string root_, socket_;
   fakecri::Fixture fixture_;
   fakecri::RealClock runtime_clock_;
@@ -208,7 +203,7 @@ TEST_F(EndpointTest, CheckpointAnswers200WithTheArchivePath) {
   ASSERT_EQ(::lstat(path.c_str(), &st), 0);
   EXPECT_TRUE(S_ISREG(st.st_mode));
   EXPECT_EQ(st.st_mode & 07777, 0600u);
-  fakecri::ReadArchive a = fakecri::ReadTar(path);
+  kit::testing::ReadArchive a = kit::testing::ReadTar(path);
   ASSERT_TRUE(a.ok) << a.error;
   EXPECT_EQ(a.entries.count("checkpoint/inventory.img"), 1u);
   ASSERT_EQ(::stat(Checkpoints().c_str(), &st), 0);
@@ -482,7 +477,7 @@ TEST_F(EndpointTest, TwoCheckpointsInTheSameSecondGetTheSameNameByDefault) {
   EXPECT_EQ(second->body, "checkpointing of default/web/nginx failed (rpc error: code = "
                           "AlreadyExists desc = checkpoint location \"" +
                               location + "\" already exists; refusing to overwrite it)");
-  EXPECT_TRUE(fakecri::ReadTar(location).ok);
+  EXPECT_TRUE(kit::testing::ReadTar(location).ok);
   EXPECT_EQ(Archives().size(), 1u);
 }
 
@@ -507,8 +502,8 @@ TEST_F(EndpointTest, UniqueArchiveNamesGiveTwoIntactArchivesInTheSameSecond) {
   std::string pa = nlohmann::json::parse(body[0])["items"][0];
   std::string pb = nlohmann::json::parse(body[1])["items"][0];
   EXPECT_NE(pa, pb);
-  EXPECT_TRUE(fakecri::ReadTar(pa).ok);
-  EXPECT_TRUE(fakecri::ReadTar(pb).ok);
+  EXPECT_TRUE(kit::testing::ReadTar(pa).ok);
+  EXPECT_TRUE(kit::testing::ReadTar(pb).ok);
   EXPECT_EQ(Archives().size(), 2u);
 }
 

@@ -7,13 +7,13 @@
 #include <thread>
 
 #include "common/log.h"
-#include "endpoint/tls.h"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/server.h"
-#include "fake-cri/testing/temp_dir.h"
-#include "fake-cri/tests/subprocess.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
+#include "testing/subprocess.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -22,12 +22,13 @@ using std::chrono::milliseconds;
 
 class EndpointProcessTest : public ::testing::Test {
  protected:
-  std::unique_ptr<fakecri::Subprocess> Run(std::vector<std::string> args) {
+  std::unique_ptr<kit::testing::Subprocess> Run(std::vector<std::string> args) {
     std::vector<std::string> argv = {ENDPOINT_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    return std::make_unique<fakecri::Subprocess>(argv, dir_.Join("ep" + std::to_string(runs_++)));
+    return std::make_unique<kit::testing::Subprocess>(argv,
+                                                      dir_.Join("ep" + std::to_string(runs_++)));
   }
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   int runs_ = 0;
 };
 
