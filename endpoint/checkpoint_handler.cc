@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_codes.h"
+#include "endpoint/object_names.h"
 #include "endpoint/retention.h"
 #include "endpoint/runtime_client.h"
 
@@ -49,12 +50,16 @@ bool ParseGoInt64(const std::string& s, int64_t* out) {
 HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
   auto text = [](int status, std::string body) { return TextAnswer(status, std::move(body)); };
 
-  // 5. The pod.
+  // 5. The pod. A name no pod can have is not in the kubelet's pod manager.
+  if (!IsDns1123Label(r.ns) || !IsDns1123Subdomain(r.pod)) return text(404, "pod does not exist");
   auto pod = runtime_->FindPod(r.ns, r.pod);
   if (!pod.ok()) return text(500, CheckpointFailedText(r, RuntimeErrorText(pod.status())));
   if (!pod->has_value()) return text(404, "pod does not exist");
 
-  // 6. The container, in any state.
+  // 6. The container, in any state (the kubelet looks in the pod's spec).
+  if (!IsDns1123Label(r.container)) {
+    return text(404, "container " + r.container + " does not exist");
+  }
   auto container = runtime_->FindContainer(**pod, r.container);
   if (!container.ok()) {
     return text(500, CheckpointFailedText(r, RuntimeErrorText(container.status())));
@@ -74,7 +79,11 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
 
   // 9. The archive's name: the kubelet's for this second (unique only with
   // --unique-archive-names). Held until the call ends, for retention.
-  const std::string location = namer_->Reserve(r.ns, r.pod, r.container);
+  auto reserved = namer_->Reserve(r.ns, r.pod, r.container);
+  if (!reserved.ok()) {
+    return text(500, CheckpointFailedText(r, std::string(reserved.status().message())));
+  }
+  const std::string& location = *reserved;
   struct Release {
     ArchiveNamer* namer;
     const std::string& location;

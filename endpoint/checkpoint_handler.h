@@ -32,7 +32,11 @@ struct CheckpointHandlerOptions {
 // the CRI call through the runtime client (which rejects a negative timeout
 // itself, and applies the CRI timeout rule; 500 with its text or grpc-go's),
 // success (200 {"items":["<location>"]} formatted as the kubelet's Sprintf does,
-// with no JSON escaping). Thread-safe.
+// with no JSON escaping). A namespace or pod name no Kubernetes object can have
+// (object_names.h: NUL, '/', upper case, over 253 bytes, ...) is the kubelet's
+// 404 "pod does not exist" with no runtime call, and such a container name its
+// 404 "container <name> does not exist" after the pod lookup: the kubelet's
+// pod manager holds validated pods only. Thread-safe.
 class CheckpointHandler {
  public:
   CheckpointHandler(RuntimeClient* runtime, ArchiveNamer* namer, CheckpointHandlerOptions options)

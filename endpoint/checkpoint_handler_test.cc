@@ -200,19 +200,63 @@ TEST_F(CheckpointHandlerTest, UniqueArchiveNamesGiveTheSecondTheNextSecond) {
 }
 
 TEST_F(CheckpointHandlerTest, SuccessBodyIsTheKubeletsUnescapedSprintf) {
-  CheckpointRequest r = Req();
-  r.container = "we\"ird\\";
-  EXPECT_CALL(runtime_, FindPod(_, _))
-      .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
-  EXPECT_CALL(runtime_, FindContainer(_, _))
-      .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "we\"ird\\", true})));
+  // A root dir with a quote and a backslash in it (names cannot hold them).
+  const std::string odd = dir_.Join("we\"ird\\");
+  ASSERT_EQ(::mkdir(odd.c_str(), 0700), 0);
+  ArchiveNamer namer(odd, &clock_, /*unique=*/false);
+  ExpectFound();
   EXPECT_CALL(runtime_, Checkpoint(_, _, _, _)).WillOnce(Return(absl::OkStatus()));
-  HttpAnswer a = Handle(r);
+  CheckpointHandler h(&runtime_, &namer, options_);
+  HttpAnswer a = h.Handle(Req());
   ASSERT_EQ(a.status, 200);
   // fmt.Sprintf("{\"items\":[\"%s\"]}", location): invalid JSON here, as on a kubelet.
-  EXPECT_EQ(a.body, "{\"items\":[\"" + dir_.path() +
-                        "/checkpoint-web_default-we\"ird\\-2024-10-15T03:18:00Z.tar\"]}");
+  EXPECT_EQ(a.body,
+            "{\"items\":[\"" + odd + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar\"]}");
   EXPECT_FALSE(nlohmann::json::accept(a.body));
+}
+
+// Names no Kubernetes object can have are not in the kubelet's pod manager:
+// its 404s, and nothing reaches the runtime (StrictMock: no call expected).
+TEST_F(CheckpointHandlerTest, NamesNoPodCanHaveAre404WithoutAskingTheRuntime) {
+  const std::string nul("we\0b", 4);
+  const std::string pod_names[] = {
+      nul, "Web", "web_1", "-web", "web-", "a..b", "", std::string(254, 'a'), "caf\xc3\xa9"};
+  for (const std::string& pod : pod_names) {
+    CheckpointRequest r = Req();
+    r.pod = pod;
+    HttpAnswer a = Handle(r);
+    EXPECT_EQ(a.status, 404) << pod;
+    EXPECT_EQ(a.body, "pod does not exist") << pod;
+  }
+  for (const std::string& ns :
+       {nul, std::string("Default"), std::string(64, 'a'), std::string("a.b")}) {
+    CheckpointRequest r = Req();
+    r.ns = ns;
+    EXPECT_EQ(Handle(r).body, "pod does not exist") << ns;
+  }
+  EXPECT_TRUE(dir_.Entries().empty());
+}
+
+TEST_F(CheckpointHandlerTest, AContainerNameNoContainerCanHaveIs404AfterThePodLookup) {
+  const std::string nul("ngi\0nx", 6);
+  for (const std::string& name : {nul, std::string("Nginx"), std::string(64, 'a')}) {
+    EXPECT_CALL(runtime_, FindPod("default", "web"))
+        .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+    CheckpointRequest r = Req();
+    r.container = name;
+    HttpAnswer a = Handle(r);
+    EXPECT_EQ(a.status, 404);
+    EXPECT_EQ(a.body, "container " + name + " does not exist");
+  }
+}
+
+TEST_F(CheckpointHandlerTest, LongestValidNamesStillReachTheRuntime) {
+  CheckpointRequest r = Req();
+  r.ns = std::string(63, 'n');
+  r.pod = std::string(61, 'p') + "." + std::string(191, 'q');  // 253
+  r.container = std::string(63, 'c');
+  EXPECT_CALL(runtime_, FindPod(r.ns, r.pod)).WillOnce(Return(std::optional<PodRef>()));
+  EXPECT_EQ(Handle(r).body, "pod does not exist");
 }
 
 // Every gRPC code a runtime can answer maps to 500 with grpc-go's rendering.
