@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_codes.h"
 #include "endpoint/object_names.h"
-#include "endpoint/retention.h"
 #include "endpoint/runtime_client.h"
 
 namespace endpoint {
@@ -102,8 +101,10 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
   ok.body = SuccessBody(location);
   struct stat st;
   if (::lstat(location.c_str(), &st) == 0) ok.archive_bytes = static_cast<uint64_t>(st.st_size);
-  if (options_.max_checkpoints_per_container > 0) {
-    EnforceRetention(*namer_, r.ns, r.pod, r.container, options_.max_checkpoints_per_container);
+  if (options_.max_checkpoints_per_container > 0 && options_.retention != nullptr) {
+    options_.retention->Record(location, r.ns, r.pod, r.container);
+    options_.retention->Enforce(r.ns, r.pod, r.container, options_.max_checkpoints_per_container,
+                                *namer_);
   }
   return ok;
 }

@@ -9,6 +9,7 @@
 
 #include "endpoint/archive_namer.h"
 #include "endpoint/http_message.h"
+#include "endpoint/retention.h"
 #include "endpoint/runtime_client.h"
 
 namespace endpoint {
@@ -24,6 +25,9 @@ struct CheckpointHandlerOptions {
   // --max-checkpoints-per-container; 0 = keep everything (as the kubelet,
   // which never deletes an archive). Beyond upstream. Default: 0.
   size_t max_checkpoints_per_container = 0;
+  // Where retention records the archives it may delete. REQUIRED when
+  // max_checkpoints_per_container > 0; outlives the handler.
+  RetentionIndex* retention = nullptr;
 };
 
 // Steps 5-12 of a checkpoint request over narrow seams, as the kubelet's

@@ -192,7 +192,9 @@ void RegisterFlags(Config* c, kit::FlagSet* f) {
              "symlink there (false: kept as found, as MkdirAll)",
              &c->tighten_checkpoints_dir);
   f->Add("--max-checkpoints-per-container", "N",
-         "keep only the newest N archives per container (0 = all)",
+         "keep only the newest N archives per container, as\n"
+         "recorded in <root-dir>/checkpoint-endpoint-retention.json\n"
+         "(0 = all)",
          [c](const std::string& v) {
            int64_t n = 0;
            if (!absl::SimpleAtoi(v, &n) || n < 0) return Why("not a count (0 = keep all)");

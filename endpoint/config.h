@@ -66,6 +66,10 @@ struct Config {
   bool help = false;
 
   std::string CheckpointsDir() const { return root_dir + "/checkpoints"; }
+  // Where retention records the archives it wrote (retention.h).
+  std::string RetentionIndexFile() const {
+    return root_dir + "/checkpoint-endpoint-retention.json";
+  }
   // The ContainerCheckpoint gate in effect for `profile`.
   bool CheckpointGate(const KubeletProfile& profile) const {
     return checkpoint_gate.value_or(profile.checkpoint_gate_default);

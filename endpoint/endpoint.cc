@@ -188,6 +188,10 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
   e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock, c.unique_archive_names);
   CheckpointHandlerOptions ho;
   ho.max_checkpoints_per_container = c.max_checkpoints_per_container;
+  if (c.max_checkpoints_per_container > 0) {
+    e->retention_ = std::make_unique<RetentionIndex>(c.RetentionIndexFile(), clock);
+    ho.retention = e->retention_.get();
+  }
   e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), ho);
   RouterOptions ro;
   ro.profile = *profile;

@@ -12,6 +12,7 @@
 #include "endpoint/config.h"
 #include "endpoint/http_server.h"
 #include "endpoint/metrics.h"
+#include "endpoint/retention.h"
 #include "endpoint/router.h"
 #include "endpoint/runtime_client.h"
 
@@ -41,6 +42,7 @@ class Endpoint {
   std::unique_ptr<Authorizer> authz_;
   std::unique_ptr<RuntimeClient> runtime_;
   std::unique_ptr<ArchiveNamer> namer_;
+  std::unique_ptr<RetentionIndex> retention_;
   std::unique_ptr<CheckpointHandler> handler_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> server_;
