@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_codes.h"
+#include "endpoint/checkpoints_dir.h"
 #include "endpoint/object_names.h"
 #include "endpoint/runtime_client.h"
 
@@ -74,6 +75,14 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
   // 8. Running (Kubelet.CheckpointContainer: findContainer among the running).
   if (!(*container)->running) {
     return text(500, CheckpointFailedText(r, "container " + r.container + " not found"));
+  }
+
+  // Beyond upstream (--tighten-checkpoints-dir): the directory is still what
+  // start-up left.
+  if (options_.recheck_checkpoints_dir) {
+    if (absl::Status s = CheckCheckpointsDir(namer_->dir()); !s.ok()) {
+      return text(500, CheckpointFailedText(r, std::string(s.message())));
+    }
   }
 
   // 9. The archive's name: the kubelet's for this second (unique only with

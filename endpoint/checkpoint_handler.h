@@ -28,11 +28,16 @@ struct CheckpointHandlerOptions {
   // Where retention records the archives it may delete. REQUIRED when
   // max_checkpoints_per_container > 0; outlives the handler.
   RetentionIndex* retention = nullptr;
+  // --tighten-checkpoints-dir: before each checkpoint, the checkpoints
+  // directory must still be a 0700 directory, not a symlink (500 otherwise).
+  // Beyond upstream. Default: false.
+  bool recheck_checkpoints_dir = false;
 };
 
 // Steps 5-12 of a checkpoint request over narrow seams, as the kubelet's
 // (*Server).checkpoint and Kubelet.CheckpointContainer run them: pod (404),
 // container (404), timeout (404 when unparsable), running (500), archive name,
+// (with --tighten-checkpoints-dir, the directory re-checked: 500),
 // the CRI call through the runtime client (which rejects a negative timeout
 // itself, and applies the CRI timeout rule; 500 with its text or grpc-go's),
 // success (200 {"items":["<location>"]} formatted as the kubelet's Sprintf does,

@@ -259,6 +259,32 @@ TEST_F(CheckpointHandlerTest, LongestValidNamesStillReachTheRuntime) {
   EXPECT_EQ(Handle(r).body, "pod does not exist");
 }
 
+TEST_F(CheckpointHandlerTest, ACheckpointsDirTurnedSymlinkIsRefusedWithTheTighteningFlag) {
+  const std::string real = dir_.Join("real"), link = dir_.Join("checkpoints");
+  ASSERT_EQ(::mkdir(real.c_str(), 0700), 0);
+  ASSERT_EQ(::mkdir(link.c_str(), 0700), 0);
+  ArchiveNamer namer(link, &clock_, /*unique=*/false);
+  options_.recheck_checkpoints_dir = true;
+  // Still the directory start-up checked: served.
+  ExpectFound();
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _)).WillOnce(Return(absl::OkStatus()));
+  EXPECT_EQ(CheckpointHandler(&runtime_, &namer, options_).Handle(Req()).status, 200);
+  // Replaced by a symlink after start-up: refused before the CRI call.
+  ASSERT_EQ(::rmdir(link.c_str()), 0);
+  ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
+  ExpectFound();
+  HttpAnswer a = CheckpointHandler(&runtime_, &namer, options_).Handle(Req());
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body, "checkpointing of default/web/nginx failed (checkpoints directory " + link +
+                        " has become a symlink; with --tighten-checkpoints-dir archives are never "
+                        "written through one)");
+  // Without the flag the kubelet's behaviour: followed.
+  options_.recheck_checkpoints_dir = false;
+  ExpectFound();
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _)).WillOnce(Return(absl::OkStatus()));
+  EXPECT_EQ(CheckpointHandler(&runtime_, &namer, options_).Handle(Req()).status, 200);
+}
+
 // Every gRPC code a runtime can answer maps to 500 with grpc-go's rendering.
 TEST(RuntimeErrorMapping, EveryGrpcCodeIs500WithItsGoName) {
   const std::pair<absl::StatusCode, const char*> table[] = {

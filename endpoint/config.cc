@@ -189,7 +189,8 @@ void RegisterFlags(Config* c, kit::FlagSet* f) {
              &c->unique_archive_names);
   f->AddBool("--tighten-checkpoints-dir",
              "chmod an existing checkpoints dir to 0700, refuse a\n"
-             "symlink there (false: kept as found, as MkdirAll)",
+             "symlink there, and check both again before each\n"
+             "checkpoint (false: kept as found, as MkdirAll)",
              &c->tighten_checkpoints_dir);
   f->Add("--max-checkpoints-per-container", "N",
          "keep only the newest N archives per container, as\n"

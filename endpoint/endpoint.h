@@ -19,7 +19,7 @@
 namespace endpoint {
 
 // The whole endpoint, wired from a Config and the kubelet version it names:
-// the checkpoints directory (0700 when made),
+// the checkpoints directory (0700 when made; checkpoints_dir.h),
 // TLS files (self-signed in --cert-dir when none are given), authenticators,
 // authorizer, CRI client, namer, handler, router and HTTP server. main.cc and
 // the tests build it the same way. Thread-safe; Shutdown once.
@@ -47,13 +47,6 @@ class Endpoint {
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> server_;
 };
-
-// Creates <root-dir> (0750) and <root-dir>/checkpoints (0700) when missing.
-// As the kubelet's MkdirAll by default: an existing directory (or a symlink to
-// one) is left as it is, whatever its mode; anything else there is an error.
-// With `tighten` (--tighten-checkpoints-dir, beyond upstream): a wider mode is
-// tightened to 0700 (and logged), and a symlink is refused.
-absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten);
 
 }  // namespace endpoint
 
