@@ -213,6 +213,12 @@ TEST(TokenFile, ReportsAMissingFile) {
             "directory");
 }
 
+TEST(TokenFile, AnEndlessFileIsAnErrorNotAnOutOfMemory) {
+  absl::Status status = TokenFileAuthenticator::Load("/dev/zero").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(), "token file /dev/zero: larger than 16 MiB");
+}
+
 TEST(TokenFile, ReportsADirectory) {
   absl::Status status = TokenFileAuthenticator::Load(::testing::TempDir()).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
