@@ -18,8 +18,7 @@ std::string Rfc3339Local(WallTime t);
 // The archive name a kubelet gives:
 // <dir>/checkpoint-<pod>_<namespace>-<container>-<RFC 3339 local time>.tar
 std::string KubeletArchiveName(const std::string& checkpoints_dir, const std::string& ns,
-                               const std::string& pod, const std::string& container,
-                               WallTime t);
+                               const std::string& pod, const std::string& container, WallTime t);
 
 // Hands out archive locations in the kubelet's exact format.
 //

@@ -101,7 +101,8 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
   // 10-11. The CRI call; the client rejects a negative timeout itself (and
   // counts it), as the kubelet's CRI client does.
   absl::Status s = runtime_->Checkpoint((*container)->id, location, timeout, r.cancelled);
-  if (!s.ok()) return text(HttpStatusForRuntimeError(s), CheckpointFailedText(r, RuntimeErrorText(s)));
+  if (!s.ok())
+    return text(HttpStatusForRuntimeError(s), CheckpointFailedText(r, RuntimeErrorText(s)));
 
   // 12. Success (writeJSONResponse).
   HttpAnswer ok;

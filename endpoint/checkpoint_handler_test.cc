@@ -151,7 +151,8 @@ TEST_F(CheckpointHandlerTest, RuntimeErrorIs500WithGrpcGoText) {
 }
 
 TEST_F(CheckpointHandlerTest, RuntimeDownWhileLookingUpIs500WithUnavailable) {
-  EXPECT_CALL(runtime_, FindPod(_, _)).WillOnce(Return(absl::UnavailableError("connection refused")));
+  EXPECT_CALL(runtime_, FindPod(_, _))
+      .WillOnce(Return(absl::UnavailableError("connection refused")));
   HttpAnswer a = Handle(Req());
   EXPECT_EQ(a.status, 500);
   EXPECT_EQ(a.body,
@@ -171,11 +172,11 @@ std::vector<std::string> TwoCheckpoints(MockRuntimeClient& runtime, CheckpointHa
   std::vector<std::string> locations;
   EXPECT_CALL(runtime, Checkpoint(_, _, _, _))
       .Times(2)
-      .WillRepeatedly([&](const std::string&, const std::string& loc, int64_t,
-                          const std::function<bool()>&) {
-        locations.push_back(loc);
-        return absl::OkStatus();
-      });
+      .WillRepeatedly(
+          [&](const std::string&, const std::string& loc, int64_t, const std::function<bool()>&) {
+            locations.push_back(loc);
+            return absl::OkStatus();
+          });
   EXPECT_EQ(h.Handle(r).status, 200);
   EXPECT_EQ(h.Handle(r).status, 200);
   return locations;

@@ -254,7 +254,8 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
       c.address != "::1" && c.address != "localhost") {
     return absl::InvalidArgumentError(absl::StrCat(
         "--insecure-http serves plain HTTP on loopback only: set --address=127.0.0.1 (or force "
-        "it with --insecure-http-any-address), not ", c.address));
+        "it with --insecure-http-any-address), not ",
+        c.address));
   }
   if (!c.tls_cipher_suites.empty() && c.tls_min_version == "VersionTLS13") {
     // InitializeTLS: the TLS 1.3 suites are not configurable.

@@ -34,7 +34,7 @@ struct Config {
   // Go cipher suite names; empty: Go's defaults (tls_server_context.h).
   std::vector<std::string> tls_cipher_suites;
   std::string tls_min_version;  // VersionTLS10..13; empty: TLS 1.2
-  std::string cert_dir;  // default: <root-dir>/pki
+  std::string cert_dir;         // default: <root-dir>/pki
   bool anonymous_auth = false;
   std::string client_ca_file;
   std::string token_auth_file;
@@ -46,7 +46,7 @@ struct Config {
   std::chrono::nanoseconds authentication_token_webhook_cache_ttl = std::chrono::minutes(2);
   std::chrono::nanoseconds authorization_webhook_cache_authorized_ttl = std::chrono::minutes(5);
   std::chrono::nanoseconds authorization_webhook_cache_unauthorized_ttl = std::chrono::seconds(30);
-  bool insecure_http = false;             // plain HTTP for local development
+  bool insecure_http = false;              // plain HTTP for local development
   bool insecure_http_any_address = false;  // ... even off loopback
   // Beyond upstream, opt-in:
   size_t max_checkpoints_per_container = 0;  // retention; 0 = keep all

@@ -108,8 +108,8 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
     e->cert_file_ = t.cert_file;
   }
 
-  e->runtime_ = NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout,
-                                     &e->metrics_);
+  e->runtime_ =
+      NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout, &e->metrics_);
   e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock, c.unique_archive_names);
   CheckpointHandlerOptions ho;
   ho.max_checkpoints_per_container = c.max_checkpoints_per_container;

@@ -39,17 +39,16 @@ int main(int argc, char** argv) {
     std::cerr << "checkpoint-endpoint: " << ep.status().message() << "\n";
     return 1;
   }
-  kit::LogLine(kit::LogLevel::kInfo,
-               absl::StrCat("checkpoint-endpoint serving ", config->insecure_http ? "http" : "https",
-                            " on ", config->address, ":", (*ep)->port(), " as kubelet ",
-                            config->kubelet_version, " (node ", config->hostname_override,
-                            ", runtime ", config->container_runtime_endpoint,
-                            ", ContainerCheckpoint=",
-                            config->CheckpointGate(**endpoint::FindKubeletProfile(
-                                config->kubelet_version))
-                                ? "true"
-                                : "false",
-                            ")"));
+  kit::LogLine(
+      kit::LogLevel::kInfo,
+      absl::StrCat("checkpoint-endpoint serving ", config->insecure_http ? "http" : "https", " on ",
+                   config->address, ":", (*ep)->port(), " as kubelet ", config->kubelet_version,
+                   " (node ", config->hostname_override, ", runtime ",
+                   config->container_runtime_endpoint, ", ContainerCheckpoint=",
+                   config->CheckpointGate(**endpoint::FindKubeletProfile(config->kubelet_version))
+                       ? "true"
+                       : "false",
+                   ")"));
   int sig = 0;
   sigwait(&stop, &sig);
   kit::LogLine(kit::LogLevel::kInfo, absl::StrCat("signal ", sig, ": stopping; waiting up to ",

@@ -161,8 +161,9 @@ TEST_F(RouterTest, AuthorizerFailureIs500) {
   EXPECT_CALL(authz_, Authorize(_)).WillOnce(Return(Decide(AuthzDecision::Kind::kError)));
   RoutedAnswer a = router->Serve(Req("POST", "/checkpoint/default/web/nginx"));
   EXPECT_EQ(a.answer.status, 500);
-  EXPECT_EQ(a.answer.body,
-            "Authorization error (user=alice, verb=create, resource=nodes, subresource=checkpoint)");
+  EXPECT_EQ(
+      a.answer.body,
+      "Authorization error (user=alice, verb=create, resource=nodes, subresource=checkpoint)");
 }
 
 TEST_F(RouterTest, GetOnACheckpointPathIs405WithAllowPost) {
@@ -179,8 +180,8 @@ TEST_F(RouterTest, GetOnACheckpointPathIs405WithAllowPost) {
 
 TEST_F(RouterTest, WrongNumberOfSegmentsIs404AfterAuth) {
   auto router = Make();
-  for (const char* path : {"/checkpoint/", "/checkpoint/default/web",
-                           "/checkpoint/default/web/nginx/extra"}) {
+  for (const char* path :
+       {"/checkpoint/", "/checkpoint/default/web", "/checkpoint/default/web/nginx/extra"}) {
     EXPECT_CALL(authn_, Authenticate(_)).WillOnce(Return(Authenticated("alice")));
     EXPECT_CALL(authz_, Authorize(_)).WillOnce(Return(Decide(AuthzDecision::Kind::kAllow)));
     RoutedAnswer a = router->Serve(Req("POST", path));

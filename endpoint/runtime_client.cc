@@ -19,8 +19,7 @@ constexpr char kPodNamespaceLabel[] = "io.kubernetes.pod.namespace";
 constexpr char kPodUidLabel[] = "io.kubernetes.pod.uid";
 constexpr char kContainerNameLabel[] = "io.kubernetes.container.name";
 
-std::string Label(const google::protobuf::Map<std::string, std::string>& labels,
-                  const char* key) {
+std::string Label(const google::protobuf::Map<std::string, std::string>& labels, const char* key) {
   auto it = labels.find(key);
   return it == labels.end() ? "" : it->second;
 }
@@ -36,8 +35,7 @@ constexpr char kKubeletErrorPayload[] = "type.checkpoint-kit/kubelet-error";
 std::chrono::system_clock::time_point DeadlineAfter(std::chrono::system_clock::time_point now,
                                                     std::chrono::nanoseconds d) {
   using TimePoint = std::chrono::system_clock::time_point;
-  const auto room = std::chrono::duration_cast<std::chrono::nanoseconds>(
-      TimePoint::max() - now);
+  const auto room = std::chrono::duration_cast<std::chrono::nanoseconds>(TimePoint::max() - now);
   if (d >= room) return TimePoint::max();
   return now + std::chrono::duration_cast<TimePoint::duration>(d);
 }
@@ -73,8 +71,8 @@ class GrpcRuntimeClient final : public RuntimeClient {
     const v1::PodSandbox* best = nullptr;
     for (const auto& p : resp.items()) {
       bool by_metadata = p.metadata().namespace_() == ns && p.metadata().name() == name;
-      bool by_labels = Label(p.labels(), kPodNamespaceLabel) == ns &&
-                       Label(p.labels(), kPodNameLabel) == name;
+      bool by_labels =
+          Label(p.labels(), kPodNamespaceLabel) == ns && Label(p.labels(), kPodNameLabel) == name;
       if (!by_metadata && !by_labels) continue;
       auto rank = [](const v1::PodSandbox& x) {
         return std::make_pair(x.state() == v1::SANDBOX_READY, x.created_at());
@@ -98,8 +96,8 @@ class GrpcRuntimeClient final : public RuntimeClient {
     v1::ListContainersResponse resp;
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + request_timeout_);
-    grpc::Status s = Timed("list_containers",
-                           [&] { return stub_->ListContainers(&ctx, req, &resp); });
+    grpc::Status s =
+        Timed("list_containers", [&] { return stub_->ListContainers(&ctx, req, &resp); });
     if (!s.ok()) return FromGrpc(s);
     const v1::Container* best = nullptr;
     for (const auto& c : resp.containers()) {

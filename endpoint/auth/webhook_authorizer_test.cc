@@ -230,8 +230,8 @@ TEST_F(WebhookAuthorizerTest, ErrorReasonBecomesTheRoutersFiveHundredText) {
   // (Every kubelet version words the 500 with this format; kubelet_profile.cc.)
   Attributes attributes = Checkpoint();
   EXPECT_EQ(
-      FormatAuthorizationText(
-          "Authorization error (user=$0, verb=$1, resource=$2, subresource=$3)", attributes),
+      FormatAuthorizationText("Authorization error (user=$0, verb=$1, resource=$2, subresource=$3)",
+                              attributes),
       "Authorization error (user=alice, verb=create, resource=nodes, subresource=checkpoint)");
 }
 

@@ -339,8 +339,8 @@ TEST_F(EndpointTest, EveryKubeletVersionOnTheWire) {
                      "415: Unsupported Media Type\n\nAvailable representations: application/json"));
     }
 
-    const std::string metrics = Raw(
-        "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\n\r\n");
+    const std::string metrics =
+        Raw("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\n\r\n");
     EXPECT_NE(metrics.find("git_version=\"v" + v + ".0\""), std::string::npos) << metrics;
     endpoint_.reset();
   }
@@ -352,9 +352,9 @@ TEST_F(EndpointTest, DebuggingHandlersOffRemovesTheRouteFrom133) {
     c.kubelet_version = v;
     c.enable_debugging_handlers = false;
     StartEndpoint(c);
-    const std::string answer = Raw(
-        "POST /checkpoint/default/web/nginx HTTP/1.1\r\nHost: x\r\n"
-        "Authorization: Bearer admin-token\r\n\r\n");
+    const std::string answer =
+        Raw("POST /checkpoint/default/web/nginx HTTP/1.1\r\nHost: x\r\n"
+            "Authorization: Bearer admin-token\r\n\r\n");
     EXPECT_EQ(answer.substr(0, 12), std::string(v) == "1.32" ? "HTTP/1.1 200" : "HTTP/1.1 404")
         << v << ": " << answer;
     endpoint_.reset();
@@ -474,9 +474,10 @@ TEST_F(EndpointTest, TwoCheckpointsInTheSameSecondGetTheSameNameByDefault) {
   auto second = Post("/checkpoint/default/web/nginx");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 500);
-  EXPECT_EQ(second->body, "checkpointing of default/web/nginx failed (rpc error: code = "
-                          "AlreadyExists desc = checkpoint location \"" +
-                              location + "\" already exists; refusing to overwrite it)");
+  EXPECT_EQ(second->body,
+            "checkpointing of default/web/nginx failed (rpc error: code = "
+            "AlreadyExists desc = checkpoint location \"" +
+                location + "\" already exists; refusing to overwrite it)");
   EXPECT_TRUE(kit::testing::ReadTar(location).ok);
   EXPECT_EQ(Archives().size(), 1u);
 }
@@ -633,8 +634,7 @@ TEST_F(EndpointTest, SymlinkedCheckpointsDirIsFollowedByDefaultAndRefusedWithThe
   c.tighten_checkpoints_dir = true;
   auto refused = Endpoint::Start(c, &clock_);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.status().message().find("is a symlink"), std::string::npos)
-      << refused.status();
+  EXPECT_NE(refused.status().message().find("is a symlink"), std::string::npos) << refused.status();
   StartEndpoint(BaseConfig());  // as MkdirAll, which follows it
   auto r = Post("/checkpoint/default/web/nginx");
   ASSERT_TRUE(r);

@@ -89,9 +89,9 @@ TEST_F(RuntimeClientTest, FindsAPodByMetadataAsCrictlMakesIt) {
 }
 
 TEST_F(RuntimeClientTest, FindsAPodAndContainerByTheKubeletsLabels) {
-  std::string id = Sandbox("ignored-name", "ignored-ns",
-                           {{"io.kubernetes.pod.name", "web"},
-                            {"io.kubernetes.pod.namespace", "default"}});
+  std::string id =
+      Sandbox("ignored-name", "ignored-ns",
+              {{"io.kubernetes.pod.name", "web"}, {"io.kubernetes.pod.namespace", "default"}});
   auto pod = client_->FindPod("default", "web");
   ASSERT_TRUE(pod.ok() && pod->has_value());
   EXPECT_EQ((*pod)->sandbox_id, id);
