@@ -33,11 +33,14 @@ class RuntimeClient {
  public:
   virtual ~RuntimeClient() = default;
   // The pod sandbox whose metadata (or io.kubernetes.pod.* labels) match; with
-  // several, the newest ready one (else the newest).
+  // several, the newest ready one (else the newest). Those carrying the
+  // kubelet's labels are asked for first (the runtime filters them); the
+  // rest only when none does.
   virtual absl::StatusOr<std::optional<PodRef>> FindPod(const std::string& ns,
                                                         const std::string& name) = 0;
   // The container of that name (metadata, or the io.kubernetes.container.name
-  // label) in the pod; a running one if any, else the newest.
+  // label) in the pod; a running one if any, else the newest. As FindPod, by
+  // the label first.
   virtual absl::StatusOr<std::optional<ContainerRef>> FindContainer(const PodRef& pod,
                                                                     const std::string& name) = 0;
   // The kubelet's CheckpointContainer through its CRI client: `timeout_seconds`
