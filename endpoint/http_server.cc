@@ -295,6 +295,11 @@ class HttpServer::Connection : public std::enable_shared_from_this<Connection> {
         routed.answer = std::move(*self->admission_.answer);
         routed.user = self->admission_.user.name;
         answer = self->Format(routed, /*force_close=*/self->request_.has_body);
+      } else if (!self->request_.has_body) {
+        // Nothing more to read: steps 3-5 on this same worker (one hand-off
+        // back to the I/O thread per request instead of three).
+        answer = self->Format(self->server_.router->Handle(self->request_, self->admission_),
+                              /*force_close=*/false);
       }
       asio::post(self->server_.ioc, [self, answer = std::move(answer)]() mutable {
         self->Admitted(std::move(answer));
@@ -302,7 +307,8 @@ class HttpServer::Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  // On the I/O thread, after steps 1-2: the answer they gave, if any.
+  // On the I/O thread, after steps 1-2 (and 3-5 when there was no body to
+  // read): the answer, if there is one yet.
   void Admitted(std::optional<Answer> answer) {
     if (state_ != State::kAdmitting) return;
     if (admission_.authenticated && !authenticated_) {
