@@ -52,19 +52,29 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
 
   // 5. The pod. A name no pod can have is not in the kubelet's pod manager.
   if (!IsDns1123Label(r.ns) || !IsDns1123Subdomain(r.pod)) return text(404, "pod does not exist");
-  auto pod = runtime_->FindPod(r.ns, r.pod);
-  if (!pod.ok()) return text(500, CheckpointFailedText(r, RuntimeErrorText(pod.status())));
-  if (!pod->has_value()) return text(404, "pod does not exist");
-
   // 6. The container, in any state (the kubelet looks in the pod's spec).
-  if (!IsDns1123Label(r.container)) {
-    return text(404, "container " + r.container + " does not exist");
+  // First the one-call shortcut through the kubelet's labels (runtime_client.h);
+  // without it, the pod, then the container in it.
+  std::optional<ContainerRef> container;
+  if (IsDns1123Label(r.container)) {
+    auto labeled = runtime_->FindLabeledContainer(r.ns, r.pod, r.container);
+    if (!labeled.ok()) {
+      return text(500, CheckpointFailedText(r, RuntimeErrorText(labeled.status())));
+    }
+    container = *std::move(labeled);
   }
-  auto container = runtime_->FindContainer(**pod, r.container);
-  if (!container.ok()) {
-    return text(500, CheckpointFailedText(r, RuntimeErrorText(container.status())));
+  if (!container) {
+    auto pod = runtime_->FindPod(r.ns, r.pod);
+    if (!pod.ok()) return text(500, CheckpointFailedText(r, RuntimeErrorText(pod.status())));
+    if (!pod->has_value()) return text(404, "pod does not exist");
+    if (!IsDns1123Label(r.container)) {
+      return text(404, "container " + r.container + " does not exist");
+    }
+    auto found = runtime_->FindContainer(**pod, r.container);
+    if (!found.ok()) return text(500, CheckpointFailedText(r, RuntimeErrorText(found.status())));
+    if (!found->has_value()) return text(404, "container " + r.container + " does not exist");
+    container = *std::move(found);
   }
-  if (!container->has_value()) return text(404, "container " + r.container + " does not exist");
 
   // 7. timeout: the last value wins.
   int64_t timeout = 0;
@@ -73,7 +83,7 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
   }
 
   // 8. Running (Kubelet.CheckpointContainer: findContainer among the running).
-  if (!(*container)->running) {
+  if (!container->running) {
     return text(500, CheckpointFailedText(r, "container " + r.container + " not found"));
   }
 
@@ -100,7 +110,7 @@ HttpAnswer CheckpointHandler::Handle(const CheckpointRequest& r) {
 
   // 10-11. The CRI call; the client rejects a negative timeout itself (and
   // counts it), as the kubelet's CRI client does.
-  absl::Status s = runtime_->Checkpoint((*container)->id, location, timeout, r.cancelled);
+  absl::Status s = runtime_->Checkpoint(container->id, location, timeout, r.cancelled);
   if (!s.ok())
     return text(HttpStatusForRuntimeError(s), CheckpointFailedText(r, RuntimeErrorText(s)));
 

@@ -286,6 +286,47 @@ TEST_F(CheckpointHandlerTest, ACheckpointsDirTurnedSymlinkIsRefusedWithTheTighte
   EXPECT_EQ(CheckpointHandler(&runtime_, &namer, options_).Handle(Req()).status, 200);
 }
 
+// A runtime client with the one-call shortcut of steps 5-6.
+class LabeledRuntimeClient : public MockRuntimeClient {
+ public:
+  MOCK_METHOD((absl::StatusOr<std::optional<ContainerRef>>), FindLabeledContainer,
+              (const std::string& ns, const std::string& pod, const std::string& name), (override));
+};
+
+TEST_F(CheckpointHandlerTest, TheKubeletsLabelsFindTheContainerInOneCall) {
+  StrictMock<LabeledRuntimeClient> runtime;
+  EXPECT_CALL(runtime, FindLabeledContainer("default", "web", "nginx"))
+      .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "nginx", true})));
+  EXPECT_CALL(runtime, Checkpoint("c1", _, _, _)).WillOnce(Return(absl::OkStatus()));
+  // StrictMock: no FindPod, no FindContainer.
+  EXPECT_EQ(CheckpointHandler(&runtime, namer_.get(), options_).Handle(Req()).status, 200);
+}
+
+TEST_F(CheckpointHandlerTest, WithoutLabelsThePodThenTheContainerTellTheTwo404sApart) {
+  StrictMock<LabeledRuntimeClient> runtime;
+  EXPECT_CALL(runtime, FindLabeledContainer(_, _, _))
+      .Times(2)
+      .WillRepeatedly(Return(std::optional<ContainerRef>()));
+  EXPECT_CALL(runtime, FindPod("default", "web"))
+      .WillOnce(Return(std::optional<PodRef>()))
+      .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+  EXPECT_CALL(runtime, FindContainer(_, "nginx")).WillOnce(Return(std::optional<ContainerRef>()));
+  CheckpointHandler h(&runtime, namer_.get(), options_);
+  EXPECT_EQ(h.Handle(Req()).body, "pod does not exist");
+  EXPECT_EQ(h.Handle(Req()).body, "container nginx does not exist");
+}
+
+TEST_F(CheckpointHandlerTest, ARuntimeDownDuringTheShortcutIs500) {
+  StrictMock<LabeledRuntimeClient> runtime;
+  EXPECT_CALL(runtime, FindLabeledContainer(_, _, _))
+      .WillOnce(Return(absl::UnavailableError("connection refused")));
+  HttpAnswer a = CheckpointHandler(&runtime, namer_.get(), options_).Handle(Req());
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body,
+            "checkpointing of default/web/nginx failed (rpc error: code = Unavailable desc = "
+            "connection refused)");
+}
+
 // Every gRPC code a runtime can answer maps to 500 with grpc-go's rendering.
 TEST(RuntimeErrorMapping, EveryGrpcCodeIs500WithItsGoName) {
   const std::pair<absl::StatusCode, const char*> table[] = {

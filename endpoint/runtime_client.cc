@@ -136,6 +136,38 @@ class GrpcRuntimeClient final : public RuntimeClient {
     return std::optional<ContainerRef>();
   }
 
+  absl::StatusOr<std::optional<ContainerRef>> FindLabeledContainer(
+      const std::string& ns, const std::string& pod, const std::string& name) override {
+    v1::ListContainersRequest req;
+    auto& selector = *req.mutable_filter()->mutable_label_selector();
+    selector[kPodNamespaceLabel] = ns;
+    selector[kPodNameLabel] = pod;
+    selector[kContainerNameLabel] = name;
+    v1::ListContainersResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + request_timeout_);
+    grpc::Status s =
+        Timed("list_containers", [&] { return stub_->ListContainers(&ctx, req, &resp); });
+    if (!s.ok()) return FromGrpc(s);
+    const v1::Container* best = nullptr;
+    for (const auto& c : resp.containers()) {
+      if (Label(c.labels(), kPodNamespaceLabel) != ns || Label(c.labels(), kPodNameLabel) != pod ||
+          Label(c.labels(), kContainerNameLabel) != name) {
+        continue;  // a runtime that ignores the filter
+      }
+      auto rank = [](const v1::Container& x) {
+        return std::make_pair(x.state() == v1::CONTAINER_RUNNING, x.created_at());
+      };
+      if (!best || rank(c) > rank(*best)) best = &c;
+    }
+    if (!best) return std::optional<ContainerRef>();
+    ContainerRef ref;
+    ref.id = best->id();
+    ref.name = name;
+    ref.running = best->state() == v1::CONTAINER_RUNNING;
+    return std::optional<ContainerRef>(ref);
+  }
+
   absl::Status Checkpoint(const std::string& container_id, const std::string& location,
                           int64_t timeout_seconds,
                           const std::function<bool()>& cancelled) override {
