@@ -499,8 +499,7 @@ void HttpServer::Impl::OnAccepted(tcp::socket socket) {
   for (uint64_t victim : close) {
     if (victim == id) {
       stat_refused++;
-      error_code ignored;
-      return;  // `conn` goes with its socket
+      return;  // `conn` goes, and its socket with it
     }
     auto it = connections.find(victim);
     if (it != connections.end()) {
