@@ -4,10 +4,10 @@ namespace kit {
 namespace {
 // Index = code number (grpc-go codes/code_string.go).
 constexpr const char* kNames[] = {
-    "OK",          "Canceled",   "Unknown",          "InvalidArgument", "DeadlineExceeded",
-    "NotFound",    "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
-    "Aborted",     "OutOfRange", "Unimplemented",    "Internal",        "Unavailable",
-    "DataLoss",    "Unauthenticated"};
+    "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+    "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+    "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+    "DataLoss", "Unauthenticated"};
 }  // namespace
 
 std::string GrpcCodeName(int code) {

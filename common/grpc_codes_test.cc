@@ -6,12 +6,11 @@ namespace kit {
 namespace {
 
 TEST(GrpcCodes, EveryCodeIsSpelledAsGrpcGoSpellsIt) {
-  const char* expected[] = {"OK",          "Canceled",        "Unknown",
-                            "InvalidArgument", "DeadlineExceeded", "NotFound",
-                            "AlreadyExists",   "PermissionDenied", "ResourceExhausted",
-                            "FailedPrecondition", "Aborted",       "OutOfRange",
-                            "Unimplemented",   "Internal",        "Unavailable",
-                            "DataLoss",        "Unauthenticated"};
+  const char* expected[] = {
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
   for (int i = 0; i <= 16; ++i) {
     EXPECT_EQ(GrpcCodeName(i), expected[i]);
     EXPECT_EQ(GrpcCodeFromName(expected[i]), i);

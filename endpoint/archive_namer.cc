@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <ctime>
+
+#include "absl/strings/str_cat.h"
 
 namespace endpoint {
 
@@ -32,15 +35,20 @@ std::string KubeletArchiveName(const std::string& checkpoints_dir, const std::st
          Rfc3339Local(t) + ".tar";
 }
 
-std::string ArchiveNamer::Reserve(const std::string& ns, const std::string& pod,
-                                  const std::string& container) {
+absl::StatusOr<std::string> ArchiveNamer::Reserve(const std::string& ns, const std::string& pod,
+                                                  const std::string& container) {
+  for (const std::string* part : {&ns, &pod, &container}) {
+    if (part->find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError("an archive name cannot hold a NUL byte");
+    }
+  }
   std::unique_lock<std::mutex> lock(mu_);
   if (!unique_) {
     std::string name = KubeletArchiveName(dir_, ns, pod, container, clock_->Now());
     ++in_use_[name];
     return name;
   }
-  for (;;) {
+  for (int attempt = 0;; ++attempt) {
     WallTime now = clock_->Now();
     for (auto it = handed_out_.begin(); it != handed_out_.end();) {
       it = now - it->second > std::chrono::minutes(1) && !in_use_.count(it->first)
@@ -48,11 +56,21 @@ std::string ArchiveNamer::Reserve(const std::string& ns, const std::string& pod,
                : std::next(it);
     }
     std::string name = KubeletArchiveName(dir_, ns, pod, container, now);
-    struct stat st;
-    if (!handed_out_.count(name) && ::lstat(name.c_str(), &st) != 0) {
-      handed_out_[name] = now;
-      ++in_use_[name];
-      return name;
+    if (!handed_out_.count(name)) {
+      struct stat st;
+      if (::lstat(name.c_str(), &st) != 0) {
+        if (errno != ENOENT) {
+          return absl::ErrnoToStatus(errno, absl::StrCat("archive name ", name));
+        }
+        handed_out_[name] = now;
+        ++in_use_[name];
+        return name;
+      }
+    }
+    if (attempt >= kMaxUniqueWaits) {
+      return absl::ResourceExhaustedError(absl::StrCat("no free archive name for ", ns, "/", pod,
+                                                       "/", container, " after ", attempt,
+                                                       " seconds (--unique-archive-names)"));
     }
     // Taken: wait for the next whole second (without holding the lock).
     auto since_epoch = now.time_since_epoch();

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "endpoint/clock.h"
 
 namespace endpoint {
@@ -17,8 +18,7 @@ std::string Rfc3339Local(WallTime t);
 // The archive name a kubelet gives:
 // <dir>/checkpoint-<pod>_<namespace>-<container>-<RFC 3339 local time>.tar
 std::string KubeletArchiveName(const std::string& checkpoints_dir, const std::string& ns,
-                               const std::string& pod, const std::string& container,
-                               WallTime t);
+                               const std::string& pod, const std::string& container, WallTime t);
 
 // Hands out archive locations in the kubelet's exact format.
 //
@@ -29,7 +29,15 @@ std::string KubeletArchiveName(const std::string& checkpoints_dir, const std::st
 //
 // With `unique` (--unique-archive-names, beyond upstream): never a name handed
 // out before nor one that exists on disk; when the name for "now" is taken,
-// Reserve waits for the next second.
+// Reserve waits for the next second, at most kMaxUniqueWaits times, then fails
+// (it never loops: a clock that stands still, or a directory that already
+// holds the names of the coming seconds, ends in an error, not a hang). Only
+// "no such file" makes a name free; any other answer of the file system
+// (a name too long, a directory that cannot be searched) is an error.
+//
+// Names holding a NUL byte are refused (InvalidArgument): a C path would end
+// there, and the runtime would write a file of another name. (The handler
+// refuses names no Kubernetes object can have before it gets here.)
 //
 // Either way a location stays "in use" from Reserve to Release (counted, since
 // two checkpoints may share one), so retention never deletes one in progress.
@@ -39,7 +47,10 @@ class ArchiveNamer {
   ArchiveNamer(std::string checkpoints_dir, Clock* clock, bool unique)
       : dir_(std::move(checkpoints_dir)), clock_(clock), unique_(unique) {}
 
-  std::string Reserve(const std::string& ns, const std::string& pod, const std::string& container);
+  static constexpr int kMaxUniqueWaits = 5;
+
+  absl::StatusOr<std::string> Reserve(const std::string& ns, const std::string& pod,
+                                      const std::string& container);
   // The checkpoint using `location` has ended (successfully or not).
   void Release(const std::string& location);
   bool InUse(const std::string& location) const;

@@ -6,13 +6,15 @@
 #include <set>
 #include <thread>
 
-#include "endpoint/retention.h"
 #include "endpoint/testing/mocks.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
+
+using ::kit::testing::FakeClock;
 
 const WallTime kT0 = WallTime(std::chrono::seconds(1728962280));  // 2024-10-15T03:18:00Z
 
@@ -64,16 +66,16 @@ TEST(KubeletArchiveName, MatchesTheKubeletsFormat) {
 TEST(ArchiveNamer, ByDefaultTwoReservationsInOneSecondShareTheName) {
   // As the kubelet: the name for this second, whatever was handed out or is on disk.
   TimeZone tz("UTC");
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   FakeClock clock(kT0);
   ArchiveNamer namer(dir.path(), &clock, /*unique=*/false);
   std::ofstream(KubeletArchiveName(dir.path(), "ns", "p", "c", kT0)) << "older archive";
   const std::string expected = KubeletArchiveName(dir.path(), "ns", "p", "c", kT0);
-  std::string a = namer.Reserve("ns", "p", "c");
-  std::string b = namer.Reserve("ns", "p", "c");
+  std::string a = *namer.Reserve("ns", "p", "c");
+  std::string b = *namer.Reserve("ns", "p", "c");
   EXPECT_EQ(a, expected);
   EXPECT_EQ(b, expected);
-  EXPECT_EQ(clock.sleeps(), 0);
+  EXPECT_EQ(clock.sleeps().size(), 0u);
   // In use until both have ended.
   namer.Release(a);
   EXPECT_TRUE(namer.InUse(expected));
@@ -83,44 +85,44 @@ TEST(ArchiveNamer, ByDefaultTwoReservationsInOneSecondShareTheName) {
 
 TEST(ArchiveNamer, UniqueNamesWaitForTheNextSecond) {
   TimeZone tz("UTC");
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   FakeClock clock(kT0);
   ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
-  EXPECT_EQ(namer.Reserve("ns", "p", "c"), KubeletArchiveName(dir.path(), "ns", "p", "c", kT0));
-  EXPECT_EQ(namer.Reserve("ns", "p", "c"),
+  EXPECT_EQ(*namer.Reserve("ns", "p", "c"), KubeletArchiveName(dir.path(), "ns", "p", "c", kT0));
+  EXPECT_EQ(*namer.Reserve("ns", "p", "c"),
             KubeletArchiveName(dir.path(), "ns", "p", "c", kT0 + std::chrono::seconds(1)));
-  EXPECT_EQ(clock.sleeps(), 1);
+  EXPECT_EQ(clock.sleeps().size(), 1u);
 }
 
 TEST(ArchiveNamer, UniqueNamesNeverNameOneOnDisk) {
   TimeZone tz("UTC");
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   FakeClock clock(kT0);
   ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
   std::ofstream(KubeletArchiveName(dir.path(), "ns", "p", "c", kT0)) << "older archive";
-  EXPECT_EQ(namer.Reserve("ns", "p", "c"), KubeletArchiveName(dir.path(), "ns", "p", "c",
-                                                              kT0 + std::chrono::seconds(1)));
+  EXPECT_EQ(*namer.Reserve("ns", "p", "c"),
+            KubeletArchiveName(dir.path(), "ns", "p", "c", kT0 + std::chrono::seconds(1)));
 }
 
 TEST(ArchiveNamer, UniqueNamesLetDifferentContainersShareASecond) {
   TimeZone tz("UTC");
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   FakeClock clock(kT0);
   ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
-  std::string a = namer.Reserve("ns", "p", "a");
-  std::string b = namer.Reserve("ns", "p", "b");
+  std::string a = *namer.Reserve("ns", "p", "a");
+  std::string b = *namer.Reserve("ns", "p", "b");
   EXPECT_NE(a, b);
-  EXPECT_EQ(clock.sleeps(), 0);
+  EXPECT_EQ(clock.sleeps().size(), 0u);
 }
 
 TEST(ArchiveNamer, UniqueConcurrentReservationsAreAllDistinct) {
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   RealClock clock;
   ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
   std::vector<std::string> names(3);
   std::vector<std::thread> threads;
   for (int i = 0; i < 3; ++i) {
-    threads.emplace_back([&, i] { names[i] = namer.Reserve("ns", "p", "c"); });
+    threads.emplace_back([&, i] { names[i] = *namer.Reserve("ns", "p", "c"); });
   }
   for (auto& t : threads) t.join();
   std::set<std::string> unique(names.begin(), names.end());
@@ -129,64 +131,60 @@ TEST(ArchiveNamer, UniqueConcurrentReservationsAreAllDistinct) {
 
 TEST(ArchiveNamer, ReleaseEndsInUse) {
   for (bool unique : {false, true}) {
-    fakecri::TempDir dir;
+    kit::testing::TempDir dir;
     FakeClock clock(kT0);
     ArchiveNamer namer(dir.path(), &clock, unique);
-    std::string a = namer.Reserve("ns", "p", "c");
+    std::string a = *namer.Reserve("ns", "p", "c");
     EXPECT_TRUE(namer.InUse(a)) << unique;
     namer.Release(a);
     EXPECT_FALSE(namer.InUse(a)) << unique;
   }
 }
 
-TEST(IsArchiveStamp, AcceptsOnlyRfc3339Seconds) {
-  EXPECT_TRUE(IsArchiveStamp("2024-10-15T03:18:00Z"));
-  EXPECT_TRUE(IsArchiveStamp("2024-10-15T12:18:00+09:00"));
-  EXPECT_TRUE(IsArchiveStamp("2024-10-15T00:48:00-02:30"));
-  EXPECT_FALSE(IsArchiveStamp("2-2024-10-15T03:18:00Z"));
-  EXPECT_FALSE(IsArchiveStamp("2024-10-15T03:18:00"));
-  EXPECT_FALSE(IsArchiveStamp("2024-10-15T03:18:00.5Z"));
+// A clock stuck at one instant (an NTP step back, a frozen VM): sleeping on it
+// never reaches the next second.
+class StuckClock final : public Clock {
+ public:
+  WallTime Now() override { return kT0; }
+  void SleepUntil(WallTime) override { ++sleeps; }
+  int sleeps = 0;
+};
+
+TEST(ArchiveNamer, UniqueNamesNeverLoopForever) {
+  TimeZone tz("UTC");
+  kit::testing::TempDir dir;
+  StuckClock clock;
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
+  ASSERT_TRUE(namer.Reserve("ns", "p", "c").ok());
+  auto second = namer.Reserve("ns", "p", "c");
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(second.status().message(),
+            "no free archive name for ns/p/c after 5 seconds (--unique-archive-names)");
+  EXPECT_EQ(clock.sleeps, ArchiveNamer::kMaxUniqueWaits);
 }
 
-TEST(Retention, KeepsTheNewestNOfThisContainerOnly) {
-  TimeZone tz("UTC");
-  fakecri::TempDir dir;
+TEST(ArchiveNamer, RefusesANulByteInEitherMode) {
+  kit::testing::TempDir dir;
   FakeClock clock(kT0);
-  ArchiveNamer namer(dir.path(), &clock, /*unique=*/false);
-  std::vector<std::string> mine;
-  for (int i = 0; i < 4; ++i) {
-    std::string p = KubeletArchiveName(dir.path(), "ns", "p", "web", kT0 + std::chrono::seconds(i));
-    std::ofstream(p) << i;
-    std::filesystem::last_write_time(
-        p, std::filesystem::file_time_type::clock::now() - std::chrono::hours(10 - i));
-    mine.push_back(p);
+  for (bool unique : {false, true}) {
+    ArchiveNamer namer(dir.path(), &clock, unique);
+    // "a\0b" ends at the NUL as a C path: the runtime would write another file.
+    EXPECT_EQ(namer.Reserve("ns", std::string("a\0b", 3), "c").status().code(),
+              absl::StatusCode::kInvalidArgument);
   }
-  std::string other = KubeletArchiveName(dir.path(), "ns", "p", "web-2", kT0);
-  std::ofstream(other) << "x";
-  std::string stranger = dir.Join("checkpoint-p_ns-web-notes.tar");
-  std::ofstream(stranger) << "x";
-
-  std::vector<std::string> deleted = EnforceRetention(namer, "ns", "p", "web", 2);
-  EXPECT_EQ(deleted, (std::vector<std::string>{mine[1], mine[0]}));
-  EXPECT_TRUE(std::filesystem::exists(mine[2]));
-  EXPECT_TRUE(std::filesystem::exists(mine[3]));
-  EXPECT_TRUE(std::filesystem::exists(other));
-  EXPECT_TRUE(std::filesystem::exists(stranger));
+  EXPECT_EQ(clock.sleeps().size(), 0u);
 }
 
-TEST(Retention, NeverDeletesOneInProgress) {
+TEST(ArchiveNamer, UniqueNamesTreatOnlyNoSuchFileAsFree) {
   TimeZone tz("UTC");
-  fakecri::TempDir dir;
-  FakeClock clock(kT0 - std::chrono::hours(1));
-  ArchiveNamer namer(dir.path(), &clock, /*unique=*/false);
-  std::string in_progress = namer.Reserve("ns", "p", "web");  // an hour old, still running
-  std::ofstream(in_progress) << "partial";
-  std::filesystem::last_write_time(
-      in_progress, std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
-  std::string newer = KubeletArchiveName(dir.path(), "ns", "p", "web", kT0);
-  std::ofstream(newer) << "new";
-  EXPECT_TRUE(EnforceRetention(namer, "ns", "p", "web", 1).empty());
-  EXPECT_TRUE(std::filesystem::exists(in_progress));
+  kit::testing::TempDir dir;
+  FakeClock clock(kT0);
+  ArchiveNamer namer(dir.path(), &clock, /*unique=*/true);
+  // Valid Kubernetes names long enough to pass NAME_MAX (255) together.
+  auto r = namer.Reserve(std::string(63, 'n'), std::string(253, 'p'), std::string(63, 'c'));
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("File name too long"), std::string::npos) << r.status();
+  EXPECT_EQ(clock.sleeps().size(), 0u);
 }
 
 }  // namespace

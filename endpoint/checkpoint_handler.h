@@ -8,24 +8,11 @@
 #include <vector>
 
 #include "endpoint/archive_namer.h"
+#include "endpoint/http_message.h"
+#include "endpoint/retention.h"
 #include "endpoint/runtime_client.h"
 
 namespace endpoint {
-
-// An HTTP answer, before it meets the wire.
-struct HttpAnswer {
-  int status = 200;
-  std::string body;
-  // What Go's net/http sniffs for a text body written without a Content-Type
-  // (go-restful's WriteErrorString sets none). Empty: no Content-Type header
-  // (Go sends none for an empty body, e.g. a redirect answering a POST).
-  std::string content_type = "text/plain; charset=utf-8";
-  // X-Content-Type-Options: nosniff, which Go's http.Error (so http.NotFound)
-  // sets and go-restful's error writer does not.
-  bool nosniff = false;
-  std::vector<std::pair<std::string, std::string>> headers;
-  uint64_t archive_bytes = 0;  // for the access log
-};
 
 // A checkpoint request that has been authenticated, authorized and routed.
 struct CheckpointRequest {
@@ -38,15 +25,27 @@ struct CheckpointHandlerOptions {
   // --max-checkpoints-per-container; 0 = keep everything (as the kubelet,
   // which never deletes an archive). Beyond upstream. Default: 0.
   size_t max_checkpoints_per_container = 0;
+  // Where retention records the archives it may delete. REQUIRED when
+  // max_checkpoints_per_container > 0; outlives the handler.
+  RetentionIndex* retention = nullptr;
+  // --tighten-checkpoints-dir: before each checkpoint, the checkpoints
+  // directory must still be a 0700 directory, not a symlink (500 otherwise).
+  // Beyond upstream. Default: false.
+  bool recheck_checkpoints_dir = false;
 };
 
 // Steps 5-12 of a checkpoint request over narrow seams, as the kubelet's
 // (*Server).checkpoint and Kubelet.CheckpointContainer run them: pod (404),
 // container (404), timeout (404 when unparsable), running (500), archive name,
+// (with --tighten-checkpoints-dir, the directory re-checked: 500),
 // the CRI call through the runtime client (which rejects a negative timeout
 // itself, and applies the CRI timeout rule; 500 with its text or grpc-go's),
 // success (200 {"items":["<location>"]} formatted as the kubelet's Sprintf does,
-// with no JSON escaping). Thread-safe.
+// with no JSON escaping). A namespace or pod name no Kubernetes object can have
+// (object_names.h: NUL, '/', upper case, over 253 bytes, ...) is the kubelet's
+// 404 "pod does not exist" with no runtime call, and such a container name its
+// 404 "container <name> does not exist" after the pod lookup: the kubelet's
+// pod manager holds validated pods only. Thread-safe.
 class CheckpointHandler {
  public:
   CheckpointHandler(RuntimeClient* runtime, ArchiveNamer* namer, CheckpointHandlerOptions options)

@@ -1,14 +1,20 @@
 #include "endpoint/checkpoint_handler.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "endpoint/testing/mocks.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
+
+using ::kit::testing::FakeClock;
 
 using ::testing::_;
 using ::testing::DoAll;
@@ -48,7 +54,7 @@ class CheckpointHandlerTest : public ::testing::Test {
     return h.Handle(r);
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   FakeClock clock_{kT0};
   StrictMock<MockRuntimeClient> runtime_;
   std::unique_ptr<ArchiveNamer> namer_;
@@ -145,7 +151,8 @@ TEST_F(CheckpointHandlerTest, RuntimeErrorIs500WithGrpcGoText) {
 }
 
 TEST_F(CheckpointHandlerTest, RuntimeDownWhileLookingUpIs500WithUnavailable) {
-  EXPECT_CALL(runtime_, FindPod(_, _)).WillOnce(Return(absl::UnavailableError("connection refused")));
+  EXPECT_CALL(runtime_, FindPod(_, _))
+      .WillOnce(Return(absl::UnavailableError("connection refused")));
   HttpAnswer a = Handle(Req());
   EXPECT_EQ(a.status, 500);
   EXPECT_EQ(a.body,
@@ -165,11 +172,11 @@ std::vector<std::string> TwoCheckpoints(MockRuntimeClient& runtime, CheckpointHa
   std::vector<std::string> locations;
   EXPECT_CALL(runtime, Checkpoint(_, _, _, _))
       .Times(2)
-      .WillRepeatedly([&](const std::string&, const std::string& loc, int64_t,
-                          const std::function<bool()>&) {
-        locations.push_back(loc);
-        return absl::OkStatus();
-      });
+      .WillRepeatedly(
+          [&](const std::string&, const std::string& loc, int64_t, const std::function<bool()>&) {
+            locations.push_back(loc);
+            return absl::OkStatus();
+          });
   EXPECT_EQ(h.Handle(r).status, 200);
   EXPECT_EQ(h.Handle(r).status, 200);
   return locations;
@@ -180,7 +187,7 @@ TEST_F(CheckpointHandlerTest, TwoCheckpointsInOneSecondShareTheKubeletsName) {
   std::vector<std::string> locations = TwoCheckpoints(runtime_, h, Req());
   const std::string name = dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar";
   EXPECT_EQ(locations, (std::vector<std::string>{name, name}));
-  EXPECT_EQ(clock_.sleeps(), 0);
+  EXPECT_EQ(clock_.sleeps().size(), 0u);
 }
 
 TEST_F(CheckpointHandlerTest, UniqueArchiveNamesGiveTheSecondTheNextSecond) {
@@ -190,23 +197,134 @@ TEST_F(CheckpointHandlerTest, UniqueArchiveNamesGiveTheSecondTheNextSecond) {
   ASSERT_EQ(locations.size(), 2u);
   EXPECT_EQ(locations[0], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar");
   EXPECT_EQ(locations[1], dir_.path() + "/checkpoint-web_default-nginx-2024-10-15T03:18:01Z.tar");
-  EXPECT_EQ(clock_.sleeps(), 1);  // waited for the next second, once
+  EXPECT_EQ(clock_.sleeps().size(), 1u);  // waited for the next second, once
 }
 
 TEST_F(CheckpointHandlerTest, SuccessBodyIsTheKubeletsUnescapedSprintf) {
-  CheckpointRequest r = Req();
-  r.container = "we\"ird\\";
-  EXPECT_CALL(runtime_, FindPod(_, _))
-      .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
-  EXPECT_CALL(runtime_, FindContainer(_, _))
-      .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "we\"ird\\", true})));
+  // A root dir with a quote and a backslash in it (names cannot hold them).
+  const std::string odd = dir_.Join("we\"ird\\");
+  ASSERT_EQ(::mkdir(odd.c_str(), 0700), 0);
+  ArchiveNamer namer(odd, &clock_, /*unique=*/false);
+  ExpectFound();
   EXPECT_CALL(runtime_, Checkpoint(_, _, _, _)).WillOnce(Return(absl::OkStatus()));
-  HttpAnswer a = Handle(r);
+  CheckpointHandler h(&runtime_, &namer, options_);
+  HttpAnswer a = h.Handle(Req());
   ASSERT_EQ(a.status, 200);
   // fmt.Sprintf("{\"items\":[\"%s\"]}", location): invalid JSON here, as on a kubelet.
-  EXPECT_EQ(a.body, "{\"items\":[\"" + dir_.path() +
-                        "/checkpoint-web_default-we\"ird\\-2024-10-15T03:18:00Z.tar\"]}");
+  EXPECT_EQ(a.body,
+            "{\"items\":[\"" + odd + "/checkpoint-web_default-nginx-2024-10-15T03:18:00Z.tar\"]}");
   EXPECT_FALSE(nlohmann::json::accept(a.body));
+}
+
+// Names no Kubernetes object can have are not in the kubelet's pod manager:
+// its 404s, and nothing reaches the runtime (StrictMock: no call expected).
+TEST_F(CheckpointHandlerTest, NamesNoPodCanHaveAre404WithoutAskingTheRuntime) {
+  const std::string nul("we\0b", 4);
+  const std::string pod_names[] = {
+      nul, "Web", "web_1", "-web", "web-", "a..b", "", std::string(254, 'a'), "caf\xc3\xa9"};
+  for (const std::string& pod : pod_names) {
+    CheckpointRequest r = Req();
+    r.pod = pod;
+    HttpAnswer a = Handle(r);
+    EXPECT_EQ(a.status, 404) << pod;
+    EXPECT_EQ(a.body, "pod does not exist") << pod;
+  }
+  for (const std::string& ns :
+       {nul, std::string("Default"), std::string(64, 'a'), std::string("a.b")}) {
+    CheckpointRequest r = Req();
+    r.ns = ns;
+    EXPECT_EQ(Handle(r).body, "pod does not exist") << ns;
+  }
+  EXPECT_TRUE(dir_.Entries().empty());
+}
+
+TEST_F(CheckpointHandlerTest, AContainerNameNoContainerCanHaveIs404AfterThePodLookup) {
+  const std::string nul("ngi\0nx", 6);
+  for (const std::string& name : {nul, std::string("Nginx"), std::string(64, 'a')}) {
+    EXPECT_CALL(runtime_, FindPod("default", "web"))
+        .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+    CheckpointRequest r = Req();
+    r.container = name;
+    HttpAnswer a = Handle(r);
+    EXPECT_EQ(a.status, 404);
+    EXPECT_EQ(a.body, "container " + name + " does not exist");
+  }
+}
+
+TEST_F(CheckpointHandlerTest, LongestValidNamesStillReachTheRuntime) {
+  CheckpointRequest r = Req();
+  r.ns = std::string(63, 'n');
+  r.pod = std::string(61, 'p') + "." + std::string(191, 'q');  // 253
+  r.container = std::string(63, 'c');
+  EXPECT_CALL(runtime_, FindPod(r.ns, r.pod)).WillOnce(Return(std::optional<PodRef>()));
+  EXPECT_EQ(Handle(r).body, "pod does not exist");
+}
+
+TEST_F(CheckpointHandlerTest, ACheckpointsDirTurnedSymlinkIsRefusedWithTheTighteningFlag) {
+  const std::string real = dir_.Join("real"), link = dir_.Join("checkpoints");
+  ASSERT_EQ(::mkdir(real.c_str(), 0700), 0);
+  ASSERT_EQ(::mkdir(link.c_str(), 0700), 0);
+  ArchiveNamer namer(link, &clock_, /*unique=*/false);
+  options_.recheck_checkpoints_dir = true;
+  // Still the directory start-up checked: served.
+  ExpectFound();
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _)).WillOnce(Return(absl::OkStatus()));
+  EXPECT_EQ(CheckpointHandler(&runtime_, &namer, options_).Handle(Req()).status, 200);
+  // Replaced by a symlink after start-up: refused before the CRI call.
+  ASSERT_EQ(::rmdir(link.c_str()), 0);
+  ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
+  ExpectFound();
+  HttpAnswer a = CheckpointHandler(&runtime_, &namer, options_).Handle(Req());
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body, "checkpointing of default/web/nginx failed (checkpoints directory " + link +
+                        " has become a symlink; with --tighten-checkpoints-dir archives are never "
+                        "written through one)");
+  // Without the flag the kubelet's behaviour: followed.
+  options_.recheck_checkpoints_dir = false;
+  ExpectFound();
+  EXPECT_CALL(runtime_, Checkpoint(_, _, _, _)).WillOnce(Return(absl::OkStatus()));
+  EXPECT_EQ(CheckpointHandler(&runtime_, &namer, options_).Handle(Req()).status, 200);
+}
+
+// A runtime client with the one-call shortcut of steps 5-6.
+class LabeledRuntimeClient : public MockRuntimeClient {
+ public:
+  MOCK_METHOD((absl::StatusOr<std::optional<ContainerRef>>), FindLabeledContainer,
+              (const std::string& ns, const std::string& pod, const std::string& name), (override));
+};
+
+TEST_F(CheckpointHandlerTest, TheKubeletsLabelsFindTheContainerInOneCall) {
+  StrictMock<LabeledRuntimeClient> runtime;
+  EXPECT_CALL(runtime, FindLabeledContainer("default", "web", "nginx"))
+      .WillOnce(Return(std::optional<ContainerRef>(ContainerRef{"c1", "nginx", true})));
+  EXPECT_CALL(runtime, Checkpoint("c1", _, _, _)).WillOnce(Return(absl::OkStatus()));
+  // StrictMock: no FindPod, no FindContainer.
+  EXPECT_EQ(CheckpointHandler(&runtime, namer_.get(), options_).Handle(Req()).status, 200);
+}
+
+TEST_F(CheckpointHandlerTest, WithoutLabelsThePodThenTheContainerTellTheTwo404sApart) {
+  StrictMock<LabeledRuntimeClient> runtime;
+  EXPECT_CALL(runtime, FindLabeledContainer(_, _, _))
+      .Times(2)
+      .WillRepeatedly(Return(std::optional<ContainerRef>()));
+  EXPECT_CALL(runtime, FindPod("default", "web"))
+      .WillOnce(Return(std::optional<PodRef>()))
+      .WillOnce(Return(std::optional<PodRef>(PodRef{"sb1", "default", "web", "u1"})));
+  EXPECT_CALL(runtime, FindContainer(_, "nginx")).WillOnce(Return(std::optional<ContainerRef>()));
+  CheckpointHandler h(&runtime, namer_.get(), options_);
+  EXPECT_EQ(h.Handle(Req()).body, "pod does not exist");
+  EXPECT_EQ(h.Handle(Req()).body, "container nginx does not exist");
+}
+
+TEST_F(CheckpointHandlerTest, ARuntimeDownDuringTheShortcutIs500) {
+  StrictMock<LabeledRuntimeClient> runtime;
+  EXPECT_CALL(runtime, FindLabeledContainer(_, _, _))
+      .WillOnce(Return(absl::UnavailableError("connection refused")));
+  HttpAnswer a = CheckpointHandler(&runtime, namer_.get(), options_).Handle(Req());
+  EXPECT_EQ(a.status, 500);
+  EXPECT_EQ(a.body,
+            "checkpointing of default/web/nginx failed (rpc error: code = Unavailable desc = "
+            "connection refused)");
 }
 
 // Every gRPC code a runtime can answer maps to 500 with grpc-go's rendering.

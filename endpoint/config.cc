@@ -7,77 +7,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "common/units.h"
+#include "common/flags.h"
+#include "endpoint/tls_server_context.h"
 
 namespace endpoint {
 
-std::string ConfigUsage() {
-  std::string usage = R"(Usage: checkpoint-endpoint [flags]
-
-The kubelet's checkpoint API (POST /checkpoint/{namespace}/{pod}/{container})
-in front of any CRI runtime.
-
-Which kubelet (each version's texts, defaults and routing; endpoint/README.md):
-  --kubelet-version 1.X             @VERSIONS@ (@DEFAULT@)
-
-Kubelet flags:
-  --container-runtime-endpoint URL  CRI socket (unix:///run/containerd/containerd.sock)
-  --root-dir DIR                    archives go to DIR/checkpoints (/var/lib/kubelet)
-  --runtime-request-timeout D       CRI timeout, Go duration (2m)
-  --feature-gates K=V,...           only ContainerCheckpoint=true|false (the version's
-                                    default: false before 1.30, true from 1.30)
-  --enable-debugging-handlers[=BOOL]
-                                    from 1.33 the checkpoint route needs it (true)
-  --hostname-override NAME          node name used in authorization (host name)
-  --address IP, --port N            where to listen (0.0.0.0, 10250; 0 = any free port)
-  --tls-cert-file F, --tls-private-key-file F
-                                    serving pair; without them a self-signed pair is
-                                    made in --cert-dir (<root-dir>/pki)
-  --anonymous-auth[=BOOL]           allow unauthenticated requests (false, as the
-                                    KubeletConfiguration file's default; the kubelet's
-                                    bare flag defaults to true)
-  --client-ca-file F                authenticate client certificates (CN=user, O=groups)
-  --authorization-mode MODE         AlwaysAllow, Webhook or Policy (AlwaysAllow)
-  --kubeconfig F                    the API server for the webhooks
-  --authentication-token-webhook[=BOOL]
-                                    check bearer tokens with TokenReview (false)
-  --authentication-token-webhook-cache-ttl D        (2m)
-  --authorization-webhook-cache-authorized-ttl D    (5m)
-  --authorization-webhook-cache-unauthorized-ttl D  (30s)
-Ours:
-  --token-auth-file F               static tokens, kube-apiserver CSV: token,user,uid,"g1,g2"
-  --authorization-policy-file F     rules for --authorization-mode=Policy (endpoint/auth/README.md)
-  --insecure-http                   plain HTTP for local development (loopback only)
-  --insecure-http-any-address       ... also on other addresses
-  --shutdown-grace-period D         how long SIGTERM waits for running checkpoints (30s)
-Beyond upstream (protections no kubelet has; off by default):
-  --unique-archive-names[=BOOL]     never give two checkpoints one archive name: wait
-                                    for the next second instead (false: the kubelet
-                                    names both alike and the runtime overwrites)
-  --tighten-checkpoints-dir[=BOOL]  chmod an existing checkpoints dir to 0700, refuse a
-                                    symlink there (false: kept as found, as MkdirAll)
-  --max-checkpoints-per-container N keep only the newest N archives per container (0 = all)
-  --log-level debug|info|warn|error
-)";
-  usage = absl::StrReplaceAll(usage, {{"@VERSIONS@", KubeletVersionList()},
-                                      {"@DEFAULT@", std::string(kDefaultKubeletVersion)}});
-  return usage;
-}
-
 namespace {
-
-absl::Status Bad(const std::string& flag, const std::string& value, const std::string& why) {
-  return absl::InvalidArgumentError(absl::StrCat(flag, "=", value, ": ", why));
-}
-
-absl::StatusOr<bool> ParseBool(const std::string& flag, const std::string& v) {
-  // Go's strconv.ParseBool.
-  if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
-  if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") return false;
-  return Bad(flag, v, "not a boolean");
-}
 
 std::string HostName() {
   char buf[256] = {};
@@ -87,154 +23,212 @@ std::string HostName() {
   return h;
 }
 
+absl::Status Why(std::string why) { return absl::InvalidArgumentError(std::move(why)); }
+
+// Every flag, in the order the usage lists them, each with its check.
+void RegisterFlags(Config* c, kit::FlagSet* f) {
+  f->Section("Which kubelet (each version's texts, defaults and routing; endpoint/README.md):");
+  f->Add("--kubelet-version", "1.X",
+         absl::StrCat(KubeletVersionList(), " (", kDefaultKubeletVersion, ")"),
+         [c](const std::string& v) {
+           auto profile = FindKubeletProfile(v);
+           if (!profile.ok()) return Why(std::string(profile.status().message()));
+           c->kubelet_version = v;
+           return absl::OkStatus();
+         });
+
+  f->Section("Kubelet flags:");
+  f->Add("--container-runtime-endpoint", "URL",
+         "CRI socket (unix:///run/containerd/containerd.sock)", [c](const std::string& v) {
+           if (v.rfind("unix:///", 0) != 0) {
+             return Why("expected a unix socket URL, unix:///path/to.sock");
+           }
+           c->container_runtime_endpoint = v;
+           return absl::OkStatus();
+         });
+  f->Add("--root-dir", "DIR", "archives go to DIR/checkpoints (/var/lib/kubelet)",
+         [c](std::string v) {
+           if (v.empty() || v[0] != '/') return Why("must be an absolute path");
+           while (v.size() > 1 && v.back() == '/') v.pop_back();
+           c->root_dir = v;
+           return absl::OkStatus();
+         });
+  f->AddDuration("--runtime-request-timeout", "D", "CRI timeout, Go duration (2m)",
+                 &c->runtime_request_timeout);
+  f->Add("--feature-gates", "K=V,...",
+         "only ContainerCheckpoint=true|false (the version's\n"
+         "default: false before 1.30, true from 1.30)",
+         [c](const std::string& v) {
+           for (absl::string_view kv : absl::StrSplit(v, ',', absl::SkipEmpty())) {
+             std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+             if (p.first != "ContainerCheckpoint") {
+               return Why("unrecognized feature gate: " + p.first);
+             }
+             auto b = kit::ParseGoBool(p.second);
+             if (!b.ok()) return Why("invalid value of ContainerCheckpoint: " + p.second);
+             c->checkpoint_gate = *b;
+           }
+           return absl::OkStatus();
+         });
+  f->AddBool("--enable-debugging-handlers", "from 1.33 the checkpoint route needs it (true)",
+             &c->enable_debugging_handlers);
+  f->AddString("--hostname-override", "NAME", "node name used in authorization (host name)",
+               &c->hostname_override);
+  f->AddString("--address", "IP", "where to listen (0.0.0.0)", &c->address);
+  f->Add("--port", "N", "where to listen (10250; 0 = any free port)", [c](const std::string& v) {
+    int port = 0;
+    if (!absl::SimpleAtoi(v, &port) || port < 0 || port > 65535) {
+      return Why("not a port number (0-65535)");
+    }
+    c->port = port;
+    return absl::OkStatus();
+  });
+  f->AddString("--tls-cert-file", "F",
+               "serving certificate (with --tls-private-key-file); without\n"
+               "them a self-signed pair is made in --cert-dir",
+               &c->tls_cert_file);
+  f->AddString("--tls-private-key-file", "F", "its key", &c->tls_private_key_file);
+  f->Add("--tls-cipher-suites", "S1,S2,...",
+         "TLS 1.2 cipher suites, Go's names (Go's defaults: ECDHE\n"
+         "with AES-GCM, ChaCha20 or AES-CBC-SHA; no RSA key exchange)",
+         [c](const std::string& v) {
+           std::vector<std::string> names = absl::StrSplit(v, ',', absl::SkipEmpty());
+           auto list = OpensslCipherList(names);
+           if (!list.ok()) return list.status();
+           c->tls_cipher_suites = names;
+           return absl::OkStatus();
+         });
+  f->Add("--tls-min-version", "V",
+         "VersionTLS10, VersionTLS11, VersionTLS12 or VersionTLS13\n(VersionTLS12)",
+         [c](const std::string& v) {
+           auto version = ParseTlsMinVersion(v);
+           if (!version.ok()) return version.status();
+           c->tls_min_version = v;
+           return absl::OkStatus();
+         });
+  f->AddString("--cert-dir", "DIR", "where the self-signed pair goes (<root-dir>/pki)",
+               &c->cert_dir);
+  f->AddBool("--anonymous-auth",
+             "allow unauthenticated requests (false, as the\n"
+             "KubeletConfiguration file's default; the kubelet's\n"
+             "bare flag defaults to true)",
+             &c->anonymous_auth);
+  f->AddString("--client-ca-file", "F", "authenticate client certificates (CN=user, O=groups)",
+               &c->client_ca_file);
+  f->Add("--authorization-mode", "MODE", "AlwaysAllow, Webhook or Policy (AlwaysAllow)",
+         [c](const std::string& v) {
+           if (v != "AlwaysAllow" && v != "Webhook" && v != "Policy") {
+             return Why("must be AlwaysAllow, Webhook or Policy");
+           }
+           c->authorization_mode = v;
+           return absl::OkStatus();
+         });
+  f->AddString("--kubeconfig", "F", "the API server for the webhooks", &c->kubeconfig);
+  f->AddBool("--authentication-token-webhook", "check bearer tokens with TokenReview (false)",
+             &c->authentication_token_webhook);
+  // 0: no cache.
+  const auto zero = std::chrono::nanoseconds(0);
+  f->AddDuration("--authentication-token-webhook-cache-ttl", "D", "(2m)",
+                 &c->authentication_token_webhook_cache_ttl, zero);
+  f->AddDuration("--authorization-webhook-cache-authorized-ttl", "D", "(5m)",
+                 &c->authorization_webhook_cache_authorized_ttl, zero);
+  f->AddDuration("--authorization-webhook-cache-unauthorized-ttl", "D", "(30s)",
+                 &c->authorization_webhook_cache_unauthorized_ttl, zero);
+
+  f->Section("Ours:");
+  f->AddString("--token-auth-file", "F",
+               "static tokens, kube-apiserver CSV: token,user,uid,\"g1,g2\"", &c->token_auth_file);
+  f->AddString("--authorization-policy-file", "F",
+               "rules for --authorization-mode=Policy (endpoint/auth/README.md)",
+               &c->authorization_policy_file);
+  f->AddBool("--insecure-http", "plain HTTP for local development (loopback only)",
+             &c->insecure_http);
+  f->AddBool("--insecure-http-any-address", "... also on other addresses",
+             &c->insecure_http_any_address);
+  f->AddDuration("--shutdown-grace-period", "D",
+                 "how long SIGTERM waits for running checkpoints (30s)", &c->shutdown_grace_period);
+  auto count = [](size_t* out) {
+    return [out](const std::string& v) {
+      int64_t n = 0;
+      if (!absl::SimpleAtoi(v, &n) || n < 0 || n > (int64_t{1} << 31)) {
+        return Why("not a count (0 = no limit)");
+      }
+      *out = static_cast<size_t>(n);
+      return absl::OkStatus();
+    };
+  };
+  const auto none = std::chrono::nanoseconds(0);
+  f->Section(
+      "Ours, transport bounds (on by default; a kubelet has 4-hour deadlines and no limits):");
+  f->AddDuration("--tls-handshake-timeout", "D",
+                 "from accept to a finished handshake (10s; 0 = none)", &c->tls_handshake_timeout,
+                 none);
+  f->AddDuration("--request-head-timeout", "D",
+                 "a whole request head, not per read (10s; 0 = none)", &c->request_head_timeout,
+                 none);
+  f->Add("--max-unauthenticated-connections", "N",
+         "connections not yet authenticated; past it the oldest\nis closed (512; 0 = no limit)",
+         count(&c->max_unauthenticated_connections));
+  f->Add("--max-unauthenticated-connections-per-client", "N",
+         "the same, per client address (64; 0 = no limit)",
+         count(&c->max_unauthenticated_connections_per_client));
+  f->Add("--max-connections", "N", "connections at all; past it new ones are closed (4096)",
+         count(&c->max_connections));
+  f->Add("--log-level", "L", "debug, info, warn or error (info)", [c](const std::string& v) {
+    auto l = kit::ParseLogLevel(v);
+    if (!l.ok()) return l.status();
+    c->log_level = *l;
+    return absl::OkStatus();
+  });
+
+  f->Section("Beyond upstream (protections no kubelet has; off by default):");
+  f->AddBool("--unique-archive-names",
+             "never give two checkpoints one archive name: wait\n"
+             "for the next second instead (false: the kubelet\n"
+             "names both alike and the runtime overwrites)",
+             &c->unique_archive_names);
+  f->AddBool("--tighten-checkpoints-dir",
+             "chmod an existing checkpoints dir to 0700, refuse a\n"
+             "symlink there, and check both again before each\n"
+             "checkpoint (false: kept as found, as MkdirAll)",
+             &c->tighten_checkpoints_dir);
+  f->Add("--max-checkpoints-per-container", "N",
+         "keep only the newest N archives per container, as\n"
+         "recorded in <root-dir>/checkpoint-endpoint-retention.json\n"
+         "(0 = all)",
+         [c](const std::string& v) {
+           int64_t n = 0;
+           if (!absl::SimpleAtoi(v, &n) || n < 0) return Why("not a count (0 = keep all)");
+           c->max_checkpoints_per_container = static_cast<size_t>(n);
+           return absl::OkStatus();
+         });
+
+  f->Section("");
+  f->AddSwitch("--help", "this help", [c] { c->help = true; });
+  f->AddSwitch("-h", "", [c] { c->help = true; });
+}
+
 }  // namespace
+
+std::string ConfigUsage() {
+  Config c;
+  kit::FlagSet flags;
+  RegisterFlags(&c, &flags);
+  return absl::StrCat(
+      "Usage: checkpoint-endpoint [flags]\n\n"
+      "The kubelet's checkpoint API (POST /checkpoint/{namespace}/{pod}/{container})\n"
+      "in front of any CRI runtime.\n\n",
+      flags.Usage());
+}
 
 absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   Config c;
-  static const char* kBoolFlags[] = {"--anonymous-auth",
-                                     "--insecure-http",
-                                     "--insecure-http-any-address",
-                                     "--authentication-token-webhook",
-                                     "--enable-debugging-handlers",
-                                     "--unique-archive-names",
-                                     "--tighten-checkpoints-dir"};
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string name = args[i], value;
-    bool has_value = false;
-    if (name == "--help" || name == "-h") {
-      c.help = true;
-      continue;
-    }
-    if (name.rfind("--", 0) != 0) return absl::InvalidArgumentError("unexpected argument " + name);
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    bool is_bool = std::find(std::begin(kBoolFlags), std::end(kBoolFlags), name) != std::end(kBoolFlags);
-    if (!has_value) {
-      if (is_bool) {
-        value = "true";  // a Go bool flag alone means true
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return absl::InvalidArgumentError(name + ": needs a value");
-      }
-    }
-    auto duration = [&](std::chrono::nanoseconds* out) -> absl::Status {
-      auto ns = kit::ParseDurationNanos(value);
-      if (!ns.ok()) return Bad(name, value, std::string(ns.status().message()));
-      if (*ns <= 0) return Bad(name, value, "must be more than 0");
-      *out = std::chrono::nanoseconds(*ns);
-      return absl::OkStatus();
-    };
-    auto duration_or_zero = [&](std::chrono::nanoseconds* out) -> absl::Status {
-      auto ns = kit::ParseDurationNanos(value);
-      if (!ns.ok()) return Bad(name, value, std::string(ns.status().message()));
-      *out = std::chrono::nanoseconds(*ns);  // 0: no cache
-      return absl::OkStatus();
-    };
-    auto boolean = [&](bool* out) -> absl::Status {
-      auto b = ParseBool(name, value);
-      if (!b.ok()) return b.status();
-      *out = *b;
-      return absl::OkStatus();
-    };
-    absl::Status s;
-    if (name == "--kubelet-version") {
-      auto profile = FindKubeletProfile(value);
-      if (!profile.ok()) return Bad(name, value, std::string(profile.status().message()));
-      c.kubelet_version = value;
-    } else if (name == "--enable-debugging-handlers") {
-      s = boolean(&c.enable_debugging_handlers);
-    } else if (name == "--unique-archive-names") {
-      s = boolean(&c.unique_archive_names);
-    } else if (name == "--tighten-checkpoints-dir") {
-      s = boolean(&c.tighten_checkpoints_dir);
-    } else if (name == "--container-runtime-endpoint") {
-      if (value.rfind("unix:///", 0) != 0) {
-        return Bad(name, value, "expected a unix socket URL, unix:///path/to.sock");
-      }
-      c.container_runtime_endpoint = value;
-    } else if (name == "--root-dir") {
-      if (value.empty() || value[0] != '/') return Bad(name, value, "must be an absolute path");
-      while (value.size() > 1 && value.back() == '/') value.pop_back();
-      c.root_dir = value;
-    } else if (name == "--runtime-request-timeout") {
-      s = duration(&c.runtime_request_timeout);
-    } else if (name == "--shutdown-grace-period") {
-      s = duration(&c.shutdown_grace_period);
-    } else if (name == "--feature-gates") {
-      for (absl::string_view kv : absl::StrSplit(value, ',', absl::SkipEmpty())) {
-        std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
-        if (p.first != "ContainerCheckpoint") {
-          return Bad(name, value, "unrecognized feature gate: " + p.first);
-        }
-        auto b = ParseBool(name, p.second);
-        if (!b.ok()) return Bad(name, value, "invalid value of ContainerCheckpoint: " + p.second);
-        c.checkpoint_gate = *b;
-      }
-    } else if (name == "--hostname-override") {
-      c.hostname_override = value;
-    } else if (name == "--address") {
-      c.address = value;
-    } else if (name == "--port") {
-      if (!absl::SimpleAtoi(value, &c.port) || c.port < 0 || c.port > 65535) {
-        return Bad(name, value, "not a port number (0-65535)");
-      }
-    } else if (name == "--tls-cert-file") {
-      c.tls_cert_file = value;
-    } else if (name == "--tls-private-key-file") {
-      c.tls_private_key_file = value;
-    } else if (name == "--cert-dir") {
-      c.cert_dir = value;
-    } else if (name == "--anonymous-auth") {
-      auto b = ParseBool(name, value);
-      if (!b.ok()) return b.status();
-      c.anonymous_auth = *b;
-    } else if (name == "--insecure-http") {
-      auto b = ParseBool(name, value);
-      if (!b.ok()) return b.status();
-      c.insecure_http = *b;
-    } else if (name == "--insecure-http-any-address") {
-      auto b = ParseBool(name, value);
-      if (!b.ok()) return b.status();
-      c.insecure_http_any_address = *b;
-    } else if (name == "--client-ca-file") {
-      c.client_ca_file = value;
-    } else if (name == "--token-auth-file") {
-      c.token_auth_file = value;
-    } else if (name == "--authorization-mode") {
-      if (value != "AlwaysAllow" && value != "Webhook" && value != "Policy") {
-        return Bad(name, value, "must be AlwaysAllow, Webhook or Policy");
-      }
-      c.authorization_mode = value;
-    } else if (name == "--kubeconfig") {
-      c.kubeconfig = value;
-    } else if (name == "--authentication-token-webhook") {
-      auto b = ParseBool(name, value);
-      if (!b.ok()) return b.status();
-      c.authentication_token_webhook = *b;
-    } else if (name == "--authentication-token-webhook-cache-ttl") {
-      s = duration_or_zero(&c.authentication_token_webhook_cache_ttl);
-    } else if (name == "--authorization-webhook-cache-authorized-ttl") {
-      s = duration_or_zero(&c.authorization_webhook_cache_authorized_ttl);
-    } else if (name == "--authorization-webhook-cache-unauthorized-ttl") {
-      s = duration_or_zero(&c.authorization_webhook_cache_unauthorized_ttl);
-    } else if (name == "--authorization-policy-file") {
-      c.authorization_policy_file = value;
-    } else if (name == "--max-checkpoints-per-container") {
-      int64_t n = 0;
-      if (!absl::SimpleAtoi(value, &n) || n < 0) return Bad(name, value, "not a count (0 = keep all)");
-      c.max_checkpoints_per_container = static_cast<size_t>(n);
-    } else if (name == "--log-level") {
-      auto l = kit::ParseLogLevel(value);
-      if (!l.ok()) return l.status();
-      c.log_level = *l;
-    } else {
-      return absl::InvalidArgumentError("unknown flag " + name + " (see --help)");
-    }
-    if (!s.ok()) return s;
+  kit::FlagSet flags;
+  RegisterFlags(&c, &flags);
+  auto positional = flags.Parse(args);
+  if (!positional.ok()) return positional.status();
+  if (!positional->empty()) {
+    return absl::InvalidArgumentError("unexpected argument " + positional->front());
   }
   if (c.hostname_override.empty()) c.hostname_override = HostName();
   if (c.cert_dir.empty()) c.cert_dir = c.root_dir + "/pki";
@@ -260,7 +254,13 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
       c.address != "::1" && c.address != "localhost") {
     return absl::InvalidArgumentError(absl::StrCat(
         "--insecure-http serves plain HTTP on loopback only: set --address=127.0.0.1 (or force "
-        "it with --insecure-http-any-address), not ", c.address));
+        "it with --insecure-http-any-address), not ",
+        c.address));
+  }
+  if (!c.tls_cipher_suites.empty() && c.tls_min_version == "VersionTLS13") {
+    // InitializeTLS: the TLS 1.3 suites are not configurable.
+    return absl::InvalidArgumentError(
+        "--tls-min-version=VersionTLS13 cannot be used with --tls-cipher-suites");
   }
   if (c.insecure_http && !c.client_ca_file.empty()) {
     return absl::InvalidArgumentError("--client-ca-file needs TLS; drop --insecure-http");

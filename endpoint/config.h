@@ -31,7 +31,10 @@ struct Config {
   std::string address = "0.0.0.0";
   int port = 10250;
   std::string tls_cert_file, tls_private_key_file;
-  std::string cert_dir;  // default: <root-dir>/pki
+  // Go cipher suite names; empty: Go's defaults (tls_server_context.h).
+  std::vector<std::string> tls_cipher_suites;
+  std::string tls_min_version;  // VersionTLS10..13; empty: TLS 1.2
+  std::string cert_dir;         // default: <root-dir>/pki
   bool anonymous_auth = false;
   std::string client_ca_file;
   std::string token_auth_file;
@@ -43,17 +46,30 @@ struct Config {
   std::chrono::nanoseconds authentication_token_webhook_cache_ttl = std::chrono::minutes(2);
   std::chrono::nanoseconds authorization_webhook_cache_authorized_ttl = std::chrono::minutes(5);
   std::chrono::nanoseconds authorization_webhook_cache_unauthorized_ttl = std::chrono::seconds(30);
-  bool insecure_http = false;             // plain HTTP for local development
+  bool insecure_http = false;              // plain HTTP for local development
   bool insecure_http_any_address = false;  // ... even off loopback
   // Beyond upstream, opt-in:
   size_t max_checkpoints_per_container = 0;  // retention; 0 = keep all
   bool unique_archive_names = false;         // never hand out one name twice
   bool tighten_checkpoints_dir = false;      // chmod 0700; refuse a symlink there
   std::chrono::nanoseconds shutdown_grace_period = std::chrono::seconds(30);
+  // Transport bounds of our HTTP layer (http_server.h). A kubelet (Go's
+  // net/http) has 4-hour read deadlines and no connection limits; these bound
+  // what a client that has not authenticated can hold, and never change an
+  // answer to one that sends its request promptly.
+  std::chrono::nanoseconds tls_handshake_timeout = std::chrono::seconds(10);
+  std::chrono::nanoseconds request_head_timeout = std::chrono::seconds(10);
+  size_t max_unauthenticated_connections = 512;
+  size_t max_unauthenticated_connections_per_client = 64;
+  size_t max_connections = 4096;
   kit::LogLevel log_level = kit::LogLevel::kInfo;
   bool help = false;
 
   std::string CheckpointsDir() const { return root_dir + "/checkpoints"; }
+  // Where retention records the archives it wrote (retention.h).
+  std::string RetentionIndexFile() const {
+    return root_dir + "/checkpoint-endpoint-retention.json";
+  }
   // The ContainerCheckpoint gate in effect for `profile`.
   bool CheckpointGate(const KubeletProfile& profile) const {
     return checkpoint_gate.value_or(profile.checkpoint_gate_default);

@@ -1,11 +1,5 @@
 #include "endpoint/endpoint.h"
 
-#include <sys/stat.h>
-
-#include <cctype>
-#include <cerrno>
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "endpoint/auth/always_allow.h"
@@ -17,79 +11,10 @@
 #include "endpoint/auth/webhook_authenticator.h"
 #include "endpoint/auth/webhook_authorizer.h"
 #include "endpoint/auth/x509.h"
-#include "endpoint/tls.h"
+#include "endpoint/checkpoints_dir.h"
+#include "endpoint/serving_pair.h"
 
 namespace endpoint {
-namespace {
-
-// An errno as Go's syscall.Errno prints it ("file exists", not "File exists").
-std::string GoErrnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
-}  // namespace
-
-absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten) {
-  // setupDataDirs: os.MkdirAll(rootDir, 0750), then, with the gate on,
-  // os.MkdirAll(checkpointsDir, 0700) ("error creating checkpoint directory").
-  struct stat st;
-  if (::stat(root_dir.c_str(), &st) != 0) {
-    if (errno != ENOENT || ::mkdir(root_dir.c_str(), 0750) != 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("--root-dir ", root_dir, ": ", std::strerror(errno)));
-    }
-  } else if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("--root-dir ", root_dir, ": not a directory"));
-  }
-  const std::string dir = root_dir + "/checkpoints";
-  if (!tighten) {
-    // MkdirAll: stat (following a symlink); a directory is fine as it is,
-    // whatever its mode; anything else that exists is an error; else mkdir
-    // 0700 (less the umask).
-    if (::stat(dir.c_str(), &st) == 0) {
-      if (S_ISDIR(st.st_mode)) return absl::OkStatus();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "error creating checkpoint directory: mkdir ", dir, ": not a directory"));
-    }
-    if (::mkdir(dir.c_str(), 0700) != 0) {
-      const int err = errno;
-      if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return absl::OkStatus();
-      return absl::FailedPreconditionError(
-          absl::StrCat("error creating checkpoint directory: mkdir ", dir, ": ", GoErrnoText(err)));
-    }
-    return absl::OkStatus();
-  }
-  // --tighten-checkpoints-dir (beyond upstream): exactly 0700, never through a symlink.
-  if (::lstat(dir.c_str(), &st) != 0) {
-    if (::mkdir(dir.c_str(), 0700) != 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
-    }
-    ::chmod(dir.c_str(), 0700);  // whatever the umask
-    return absl::OkStatus();
-  }
-  if (S_ISLNK(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        dir,
-        " is a symlink; with --tighten-checkpoints-dir archives are never written through one"));
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(dir, " exists and is not a directory"));
-  }
-  if ((st.st_mode & 07777) != 0700) {
-    if (::chmod(dir.c_str(), 0700) != 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("chmod 0700 ", dir, ": ", std::strerror(errno)));
-    }
-    kit::LogLine(kit::LogLevel::kWarn,
-                 absl::StrCat(dir, " had mode ", (st.st_mode >> 6) & 7, (st.st_mode >> 3) & 7,
-                              st.st_mode & 7, "; tightened to 0700"));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock* clock) {
   std::unique_ptr<Endpoint> e(new Endpoint());
@@ -160,25 +85,39 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const Config& c, Clock
   http.address = c.address;
   http.port = c.port;
   http.tls = !c.insecure_http;
+  http.handshake_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(c.tls_handshake_timeout);
+  http.head_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.request_head_timeout);
+  http.max_unauthenticated = c.max_unauthenticated_connections;
+  http.max_unauthenticated_per_client = c.max_unauthenticated_connections_per_client;
+  http.max_connections = c.max_connections;
   if (http.tls) {
+    TlsServerOptions& t = http.tls_options;
     if (c.tls_cert_file.empty()) {
       auto pair = EnsureSelfSignedPair(c.cert_dir, c.hostname_override);
       if (!pair.ok()) return pair.status();
-      http.cert_file = pair->cert_file;
-      http.key_file = pair->key_file;
+      t.cert_file = pair->cert_file;
+      t.key_file = pair->key_file;
     } else {
       if (absl::Status s = CheckKeyPair(c.tls_cert_file, c.tls_private_key_file); !s.ok()) return s;
-      http.cert_file = c.tls_cert_file;
-      http.key_file = c.tls_private_key_file;
+      t.cert_file = c.tls_cert_file;
+      t.key_file = c.tls_private_key_file;
     }
-    e->cert_file_ = http.cert_file;
+    t.cipher_suites = c.tls_cipher_suites;
+    t.min_version = c.tls_min_version;
+    e->cert_file_ = t.cert_file;
   }
 
-  e->runtime_ = NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout,
-                                     &e->metrics_);
+  e->runtime_ =
+      NewGrpcRuntimeClient(c.container_runtime_endpoint, c.runtime_request_timeout, &e->metrics_);
   e->namer_ = std::make_unique<ArchiveNamer>(c.CheckpointsDir(), clock, c.unique_archive_names);
   CheckpointHandlerOptions ho;
   ho.max_checkpoints_per_container = c.max_checkpoints_per_container;
+  if (c.max_checkpoints_per_container > 0) {
+    e->retention_ = std::make_unique<RetentionIndex>(c.RetentionIndexFile(), clock);
+    ho.retention = e->retention_.get();
+  }
+  ho.recheck_checkpoints_dir = c.tighten_checkpoints_dir;
   e->handler_ = std::make_unique<CheckpointHandler>(e->runtime_.get(), e->namer_.get(), ho);
   RouterOptions ro;
   ro.profile = *profile;

@@ -12,13 +12,14 @@
 #include "endpoint/config.h"
 #include "endpoint/http_server.h"
 #include "endpoint/metrics.h"
+#include "endpoint/retention.h"
 #include "endpoint/router.h"
 #include "endpoint/runtime_client.h"
 
 namespace endpoint {
 
 // The whole endpoint, wired from a Config and the kubelet version it names:
-// the checkpoints directory (0700 when made),
+// the checkpoints directory (0700 when made; checkpoints_dir.h),
 // TLS files (self-signed in --cert-dir when none are given), authenticators,
 // authorizer, CRI client, namer, handler, router and HTTP server. main.cc and
 // the tests build it the same way. Thread-safe; Shutdown once.
@@ -30,6 +31,7 @@ class Endpoint {
   int port() const { return server_->port(); }
   const std::string& cert_file() const { return cert_file_; }
   void Shutdown(std::chrono::nanoseconds grace) { server_->Shutdown(grace); }
+  HttpServer::Stats http_stats() const { return server_->stats(); }
 
  private:
   Endpoint() = default;
@@ -40,17 +42,11 @@ class Endpoint {
   std::unique_ptr<Authorizer> authz_;
   std::unique_ptr<RuntimeClient> runtime_;
   std::unique_ptr<ArchiveNamer> namer_;
+  std::unique_ptr<RetentionIndex> retention_;
   std::unique_ptr<CheckpointHandler> handler_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> server_;
 };
-
-// Creates <root-dir> (0750) and <root-dir>/checkpoints (0700) when missing.
-// As the kubelet's MkdirAll by default: an existing directory (or a symlink to
-// one) is left as it is, whatever its mode; anything else there is an error.
-// With `tighten` (--tighten-checkpoints-dir, beyond upstream): a wider mode is
-// tightened to 0700 (and logged), and a symlink is refused.
-absl::Status PrepareCheckpointsDir(const std::string& root_dir, bool tighten);
 
 }  // namespace endpoint
 

@@ -1,18 +1,15 @@
 #ifndef ENDPOINT_HTTP_SERVER_H_
 #define ENDPOINT_HTTP_SERVER_H_
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <cstdint>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "endpoint/http_request_reader.h"
 #include "endpoint/router.h"
-#include "endpoint/tls.h"
+#include "endpoint/tls_server_context.h"
 
 namespace endpoint {
 
@@ -22,59 +19,73 @@ struct HttpServerOptions {
   std::string address = "0.0.0.0";
   int port = 10250;  // 0: any free port (see port())
   bool tls = true;
-  std::string cert_file, key_file;  // REQUIRES when tls
-  // Connections served at once (each running checkpoint holds one). Default: 1024.
-  int max_connections = 1024;
-  // An idle keep-alive connection, or a client slow to send its request, is
-  // closed after this long. Default: 60 s.
-  std::chrono::seconds idle_timeout{60};
+  TlsServerOptions tls_options;  // REQUIRES cert_file, key_file when tls
+  // Request heads and bodies (431, 413 beyond). Default: 64 KiB, 1 MiB.
+  HttpLimits limits;
+  // A keep-alive connection idle this long between requests is closed; also
+  // the bound on reading an admitted body and on writing an answer. Default:
+  // 90 s, the kubelet's IdleTimeout.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(90)};
+  // From accept to the end of the TLS handshake. 0: none. Default: 10 s.
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  // A whole request head, from the handshake's end (first request) or from the
+  // head's first byte (later ones), not per read: a client trickling a byte at
+  // a time gets 408 and is closed. 0: none. Default: 10 s.
+  std::chrono::milliseconds head_timeout{std::chrono::seconds(10)};
+  // Connections not yet authenticated (connection_limits.h), in all and per
+  // client address; past either the oldest is closed. 0: none. Defaults: 512, 64.
+  size_t max_unauthenticated = 512;
+  size_t max_unauthenticated_per_client = 64;
+  // Connections at all, each running checkpoint holding one; past it a new
+  // connection is closed at once. Default: 4096.
+  size_t max_connections = 4096;
 };
 
-// The HTTP/1.1 edge, ours rather than a library's because the request has to be
-// read as Go's net/http reads it: `curl -X POST` sends no Content-Length and no
-// body, which the kubelet serves and cpp-httplib 0.11 answers with a 400 after
-// its read timeout. One thread per connection (a checkpoint blocks for as long
-// as it runs); keep-alive and pipelining; request heads up to 64 KiB (431),
-// bodies up to 1 MiB (413), chunked bodies; TLS 1.2+ with client certificates
-// requested, not verified (the authenticator verifies them). Counts requests by
-// code and writes one structured access-log line per request (method, path,
-// user, code, duration, archive bytes; never a header, so never a token). A
-// client that disconnects cancels its checkpoint. Thread-safe.
+// The HTTP/1.1 edge. Requests are framed by Boost.Beast's parser
+// (http_request_reader.h) over our own connection handling on Boost.Asio: one
+// I/O thread for every connection, and a WorkerPool for what blocks
+// (authentication, the handlers), so thousands of idle, slow or hostile
+// connections cost memory, not threads, and never hold up a request that has
+// authenticated. Per request: the head (within head_timeout), the router's
+// steps 1-2 (mux, authentication) on a worker, only then the body (a 100
+// Continue first when asked), then steps 3-5 on a worker, then the answer.
+// Keep-alive and pipelining; HEAD answered without a body; TLS 1.2+ with
+// client certificates requested, not verified (the authenticator verifies
+// them). Counts requests by code and writes one structured access-log line per
+// request (method, path, user, code, duration, archive bytes; never a header,
+// so never a token). A client that disconnects cancels its checkpoint.
+// Thread-safe.
 class HttpServer {
  public:
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
                                                            Router* router, Metrics* metrics);
   ~HttpServer();
 
-  int port() const { return port_; }
-  // Stops accepting and closes idle connections, lets running requests finish
-  // for up to `grace`, then cancels what is left (its clients get a 500
-  // "context canceled") and returns once every connection is closed.
+  int port() const;
+  // Stops accepting and at once closes every connection without a request in
+  // flight (idle, handshaking, sending a head or unauthenticated); lets the
+  // requests in flight finish for up to `grace` (their connections then
+  // close), then cancels what is left (its clients get a 500 "context
+  // canceled") and returns once every connection and thread is gone.
   void Shutdown(std::chrono::nanoseconds grace);
 
+  // What the server is holding, for tests and operators.
+  struct Stats {
+    uint64_t connections = 0;      // open now
+    uint64_t unauthenticated = 0;  // of which not yet authenticated
+    uint64_t in_flight = 0;        // requests being served
+    uint64_t accepted = 0;         // since start
+    uint64_t closed_for_room = 0;  // unauthenticated ones closed by the limits
+    uint64_t refused = 0;          // new ones closed at once (no room)
+    uint64_t timed_out = 0;        // handshake, head, idle, body or write deadline
+  };
+  Stats stats() const;
+
  private:
+  struct Impl;
   class Connection;
-  HttpServer() = default;
-  void AcceptLoop();
-  void Serve(int fd);
-
-  HttpServerOptions options_;
-  Router* router_ = nullptr;
-  Metrics* metrics_ = nullptr;
-  SslCtxPtr ssl_ctx_;
-  int listen_fd_ = -1;
-  int wake_[2] = {-1, -1};
-  int port_ = 0;
-  std::thread acceptor_;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::set<Connection*> connections_;  // open ones, guarded by mu_
-  int threads_ = 0;                    // connection threads alive, guarded by mu_
-  std::atomic<int> in_flight_{0};
-  std::atomic<bool> stopping_{false};
-  std::atomic<bool> cancel_all_{false};
-  bool shut_down_ = false;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace endpoint

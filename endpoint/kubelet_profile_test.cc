@@ -10,12 +10,15 @@
 #include "endpoint/metrics.h"
 #include "endpoint/router.h"
 #include "endpoint/testing/mocks.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
+
+using ::kit::testing::FakeClock;
 
 using ::testing::_;
 using ::testing::HasSubstr;
@@ -119,7 +122,7 @@ class KubeletVersionTest : public ::testing::TestWithParam<Row> {
   }
 
   const KubeletProfile* profile_ = nullptr;
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   FakeClock clock_{WallTime(std::chrono::seconds(1728962280))};
   ArchiveNamer namer_{dir_.path(), &clock_, /*unique=*/false};
   NiceMock<MockRuntimeClient> runtime_;

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   }
   kit::SetLogLevel(config->log_level);
 
-  // Stop signals go to one waiting thread, not to gRPC's or httplib's.
+  // Stop signals go to one waiting thread, not to gRPC's or the HTTP server's.
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
@@ -49,17 +49,16 @@ int main(int argc, char** argv) {
     std::cerr << "checkpoint-endpoint: " << ep.status().message() << "\n";
     return 1;
   }
-  kit::LogLine(kit::LogLevel::kInfo,
-               absl::StrCat("checkpoint-endpoint serving ", config->insecure_http ? "http" : "https",
-                            " on ", config->address, ":", (*ep)->port(), " as kubelet ",
-                            config->kubelet_version, " (node ", config->hostname_override,
-                            ", runtime ", config->container_runtime_endpoint,
-                            ", ContainerCheckpoint=",
-                            config->CheckpointGate(**endpoint::FindKubeletProfile(
-                                config->kubelet_version))
-                                ? "true"
-                                : "false",
-                            ")"));
+  kit::LogLine(
+      kit::LogLevel::kInfo,
+      absl::StrCat("checkpoint-endpoint serving ", config->insecure_http ? "http" : "https", " on ",
+                   config->address, ":", (*ep)->port(), " as kubelet ", config->kubelet_version,
+                   " (node ", config->hostname_override, ", runtime ",
+                   config->container_runtime_endpoint, ", ContainerCheckpoint=",
+                   config->CheckpointGate(**endpoint::FindKubeletProfile(config->kubelet_version))
+                       ? "true"
+                       : "false",
+                   ")"));
   int sig = 0;
   sigwait(&stop, &sig);
   kit::LogLine(kit::LogLevel::kInfo, absl::StrCat("signal ", sig, ": stopping; waiting up to ",

@@ -230,8 +230,8 @@ std::string Metrics::Render() const {
     }
   }
   if (!operations_.empty()) {
-    Header(&out, kOperations,
-           "[ALPHA] Cumulative number of runtime operations by operation type.", "counter");
+    Header(&out, kOperations, "[ALPHA] Cumulative number of runtime operations by operation type.",
+           "counter");
     for (const auto& [type, n] : operations_) {
       Sample(&out, kOperations, Label("operation_type", type), static_cast<double>(n));
     }

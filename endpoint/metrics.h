@@ -80,7 +80,7 @@ class Metrics {
 
   mutable std::mutex mu_;
   std::vector<std::pair<std::string, std::string>> build_info_;  // labels; empty: none
-  std::map<std::string, uint64_t> operations_;  // by operation_type
+  std::map<std::string, uint64_t> operations_;                   // by operation_type
   std::map<std::string, uint64_t> operation_errors_;
   std::map<std::string, Histogram> operation_durations_;
   std::map<std::pair<std::string, std::string>, uint64_t> http_requests_;  // (method, path)

@@ -43,7 +43,7 @@ TEST(Metrics, OneSuccessfulCheckpointCountsOneAndCreatesNoErrorSeries) {
 
 TEST(Metrics, BuildInfoIsOneWithComponentBaseLabelsSorted) {
   Metrics metrics;
-  KubeletBuildInfo info{"1", "28", "v1.28.0", "abc", "clean", "2023-08-15T00:00:00Z",
+  KubeletBuildInfo info{"1",        "28", "v1.28.0",    "abc", "clean", "2023-08-15T00:00:00Z",
                         "go1.20.7", "gc", "linux/amd64"};
   metrics.SetBuildInfo(info);
   EXPECT_EQ(metrics.Render(),

@@ -2,11 +2,14 @@
 
 #include "endpoint/metrics.h"
 #include "endpoint/testing/mocks.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
+
+using ::kit::testing::FakeClock;
 
 using ::testing::_;
 using ::testing::Return;
@@ -51,7 +54,7 @@ class RouterTest : public ::testing::Test {
     return r;
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   FakeClock clock_{WallTime(std::chrono::seconds(1728962280))};
   ArchiveNamer namer_{dir_.path(), &clock_, /*unique=*/false};
   StrictMock<MockRuntimeClient> runtime_;
@@ -67,10 +70,10 @@ TEST_F(RouterTest, EveryRouteRequiresAuthentication) {
   auto router = Make();
   ASSERT_FALSE(router->routes().empty());
   for (const auto& route : router->routes()) {
-    std::string path = route.target == Router::Target::kCheckpoint
-                           ? route.pattern + (route.pattern.back() == '/' ? "" : "/") +
-                                 "default/web/nginx"
-                           : route.pattern;
+    std::string path =
+        route.metrics_label == "checkpoint"
+            ? route.pattern + (route.pattern.back() == '/' ? "" : "/") + "default/web/nginx"
+            : route.pattern;
     for (const char* method : {"GET", "POST", "PUT", "DELETE"}) {
       EXPECT_CALL(authn_, Authenticate(_)).WillOnce(Return(Rejected()));
       EXPECT_CALL(authz_, Authorize(_)).Times(0);
@@ -158,8 +161,9 @@ TEST_F(RouterTest, AuthorizerFailureIs500) {
   EXPECT_CALL(authz_, Authorize(_)).WillOnce(Return(Decide(AuthzDecision::Kind::kError)));
   RoutedAnswer a = router->Serve(Req("POST", "/checkpoint/default/web/nginx"));
   EXPECT_EQ(a.answer.status, 500);
-  EXPECT_EQ(a.answer.body,
-            "Authorization error (user=alice, verb=create, resource=nodes, subresource=checkpoint)");
+  EXPECT_EQ(
+      a.answer.body,
+      "Authorization error (user=alice, verb=create, resource=nodes, subresource=checkpoint)");
 }
 
 TEST_F(RouterTest, GetOnACheckpointPathIs405WithAllowPost) {
@@ -176,8 +180,8 @@ TEST_F(RouterTest, GetOnACheckpointPathIs405WithAllowPost) {
 
 TEST_F(RouterTest, WrongNumberOfSegmentsIs404AfterAuth) {
   auto router = Make();
-  for (const char* path : {"/checkpoint/", "/checkpoint/default/web",
-                           "/checkpoint/default/web/nginx/extra"}) {
+  for (const char* path :
+       {"/checkpoint/", "/checkpoint/default/web", "/checkpoint/default/web/nginx/extra"}) {
     EXPECT_CALL(authn_, Authenticate(_)).WillOnce(Return(Authenticated("alice")));
     EXPECT_CALL(authz_, Authorize(_)).WillOnce(Return(Decide(AuthzDecision::Kind::kAllow)));
     RoutedAnswer a = router->Serve(Req("POST", path));

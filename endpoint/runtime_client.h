@@ -33,13 +33,26 @@ class RuntimeClient {
  public:
   virtual ~RuntimeClient() = default;
   // The pod sandbox whose metadata (or io.kubernetes.pod.* labels) match; with
-  // several, the newest ready one (else the newest).
+  // several, the newest ready one (else the newest). Those carrying the
+  // kubelet's labels are asked for first (the runtime filters them); the
+  // rest only when none does.
   virtual absl::StatusOr<std::optional<PodRef>> FindPod(const std::string& ns,
                                                         const std::string& name) = 0;
   // The container of that name (metadata, or the io.kubernetes.container.name
-  // label) in the pod; a running one if any, else the newest.
+  // label) in the pod; a running one if any, else the newest. As FindPod, by
+  // the label first.
   virtual absl::StatusOr<std::optional<ContainerRef>> FindContainer(const PodRef& pod,
                                                                     const std::string& name) = 0;
+  // A shortcut for steps 5-6: the container named `name` of pod ns/pod found
+  // in one call by the labels the kubelet gives every container
+  // (io.kubernetes.pod.namespace, .pod.name, .container.name); a running one
+  // if any, else the newest. Empty when none carries them: the caller then
+  // asks FindPod and FindContainer, which also tell a missing pod from a
+  // missing container. Default: no shortcut (always empty).
+  virtual absl::StatusOr<std::optional<ContainerRef>> FindLabeledContainer(
+      const std::string& /*ns*/, const std::string& /*pod*/, const std::string& /*name*/) {
+    return std::optional<ContainerRef>();
+  }
   // The kubelet's CheckpointContainer through its CRI client: `timeout_seconds`
   // is the HTTP request's `timeout` (0 when absent, possibly negative); the
   // client rejects a negative one itself (a KubeletError, no RPC sent), else

@@ -1,5 +1,3 @@
-#include "endpoint/tls.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -26,8 +24,13 @@
 #include <thread>
 #include <vector>
 
+#include "endpoint/self_signed_cert.h"
+#include "endpoint/serving_pair.h"
+#include "endpoint/tls_peer.h"
+#include "endpoint/tls_server_context.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -46,21 +49,7 @@ using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 constexpr auto kDeadline = std::chrono::seconds(10);
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "/tls_test_XXXXXX";
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::kit::testing::TempDir;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -325,65 +314,161 @@ TEST(CheckKeyPair, SaysWhichFileCannotBeRead) {
   EXPECT_THAT(s.message(), HasSubstr("--tls-private-key-file"));
 }
 
-// --- MakeTlsServer and connections ------------------------------------------
+// --- MakeServerSslContext and connections -----------------------------------
 
-TEST(MakeTlsServer, RejectsABadPairWithTheFlagName) {
+TlsServerOptions Options(const TlsFiles& files) {
+  TlsServerOptions o;
+  o.cert_file = files.cert_file;
+  o.key_file = files.key_file;
+  return o;
+}
+
+TEST(MakeServerSslContext, RejectsABadPairWithTheFlagName) {
   TempDir tmp;
   TlsFiles a = WritePair(tmp.path(), "a", SharedPair("node-a"));
   TlsFiles b = WritePair(tmp.path(), "b", SharedPair("node-b"));
-  auto server = MakeTlsServer(a.cert_file, b.key_file);
-  ASSERT_FALSE(server.ok());
-  EXPECT_THAT(server.status().message(), HasSubstr("--tls-private-key-file"));
+  TlsServerOptions o = Options(a);
+  o.key_file = b.key_file;
+  auto ctx = MakeServerSslContext(o);
+  ASSERT_FALSE(ctx.ok());
+  EXPECT_THAT(ctx.status().message(), HasSubstr("--tls-private-key-file"));
 }
 
-TEST(MakeTlsServer, RequiresTls12AndRequestsButDoesNotRequireClientCerts) {
+TEST(MakeServerSslContext, RequiresTls12AndRequestsButDoesNotRequireClientCerts) {
   TempDir tmp;
-  TlsFiles a = WritePair(tmp.path(), "a", SharedPair("node-a"));
-  auto server = MakeTlsServer(a.cert_file, a.key_file);
-  ASSERT_TRUE(server.ok()) << server.status();
-  SSL_CTX* ctx = (*server)->ssl_context();
-  EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
-  EXPECT_EQ(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_PEER);
-  EXPECT_EQ(SSL_CTX_get_session_cache_mode(ctx), SSL_SESS_CACHE_OFF);
+  auto ctx = MakeServerSslContext(Options(WritePair(tmp.path(), "a", SharedPair("node-a"))));
+  ASSERT_TRUE(ctx.ok()) << ctx.status();
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx->get()), TLS1_2_VERSION);
+  EXPECT_EQ(SSL_CTX_get_verify_mode(ctx->get()), SSL_VERIFY_PEER);
+  EXPECT_EQ(SSL_CTX_get_session_cache_mode(ctx->get()), SSL_SESS_CACHE_OFF);
 }
 
-// A MakeTlsServer on 127.0.0.1, port 0, listening in its own thread.
-class RunningServer {
- public:
-  RunningServer(const TlsFiles& files,
-                std::function<void(const httplib::Request&, httplib::Response&)> handler) {
-    auto server = MakeTlsServer(files.cert_file, files.key_file);
-    EXPECT_TRUE(server.ok()) << server.status();
-    if (!server.ok()) return;
-    server_ = *std::move(server);
-    server_->Get(".*", handler);
-    port_ = server_->bind_to_any_port("127.0.0.1");
-    EXPECT_GT(port_, 0);
-    thread_ = std::thread([this] { server_->listen_after_bind(); });
-    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    while (!server_->is_running() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+TEST(TlsFlags, TakeTheKubeletsNamesAndWords) {
+  EXPECT_EQ(*ParseTlsMinVersion(""), TLS1_2_VERSION);
+  EXPECT_EQ(*ParseTlsMinVersion("VersionTLS13"), TLS1_3_VERSION);
+  EXPECT_EQ(*ParseTlsMinVersion("VersionTLS10"), TLS1_VERSION);
+  EXPECT_EQ(ParseTlsMinVersion("TLS1.3").status().message(), "unknown tls version \"TLS1.3\"");
+  EXPECT_EQ(*OpensslCipherList({"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_AES_128_GCM_SHA256"}),
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305");
+  EXPECT_EQ(OpensslCipherList({"ECDHE-RSA-AES128-GCM-SHA256"}).status().message(),
+            "Cipher suite ECDHE-RSA-AES128-GCM-SHA256 not supported or doesn't exist");
+}
+
+TEST(TlsFlags, GoDefaultsHaveNoRsaKeyExchangeNo3desNoRc4NoCbcSha256) {
+  const std::string list = *OpensslCipherList({});
+  EXPECT_THAT(list, StartsWith("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"));
+  for (const std::string& suite : GoDefaultCipherSuites()) {
+    EXPECT_THAT(suite, StartsWith("TLS_ECDHE_")) << suite;  // forward secrecy only
+    EXPECT_THAT(suite, ::testing::Not(HasSubstr("3DES"))) << suite;
+    EXPECT_THAT(suite, ::testing::Not(HasSubstr("RC4"))) << suite;
+    EXPECT_THAT(suite, ::testing::Not(HasSubstr("CBC_SHA256"))) << suite;
   }
-  ~RunningServer() {
-    if (server_) server_->stop();
+}
+
+// A one-connection TLS server on 127.0.0.1 built from MakeServerSslContext: it
+// accepts, handshakes, records the client's chain, and (if asked) waits for
+// the client to hang up, watching PeerClosedFd.
+class OneConnectionServer {
+ public:
+  OneConnectionServer(const TlsServerOptions& options, bool wait_for_hang_up) {
+    auto ctx = MakeServerSslContext(options);
+    EXPECT_TRUE(ctx.ok()) << ctx.status();
+    if (!ctx.ok()) return;
+    ctx_ = *std::move(ctx);
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr = {};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(listen_fd_, 1);
+    socklen_t len = sizeof addr;
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this, wait_for_hang_up] {
+      const int fd = accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      SSL* ssl = SSL_new(ctx_.get());
+      SSL_set_fd(ssl, fd);
+      const bool ok = SSL_accept(ssl) == 1;
+      std::unique_lock<std::mutex> lock(mu_);
+      handshake_ok_ = ok;
+      if (ok) {
+        auto chain = PeerChainPem(ssl);
+        if (chain.ok()) chain_ = *chain;
+        closed_at_start_ = PeerClosedFd(fd);
+      }
+      handshaken_ = true;
+      cv_.notify_all();
+      lock.unlock();
+      if (ok && wait_for_hang_up) {
+        const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+        bool closed = false;
+        while (!(closed = PeerClosedFd(fd)) && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        lock.lock();
+        closed_at_end_ = closed;
+        lock.unlock();
+      }
+      SSL_free(ssl);
+      close(fd);
+      ERR_clear_error();
+    });
+  }
+  ~OneConnectionServer() {
+    if (listen_fd_ >= 0) shutdown(listen_fd_, SHUT_RDWR);
     if (thread_.joinable()) thread_.join();
+    if (listen_fd_ >= 0) close(listen_fd_);
   }
   int port() const { return port_; }
+  bool WaitHandshaken() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, kDeadline, [this] { return handshaken_; });
+  }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  bool handshake_ok() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return handshake_ok_;
+  }
+  std::vector<std::string> chain() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return chain_;
+  }
+  bool closed_at_start() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closed_at_start_;
+  }
+  bool closed_at_end() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closed_at_end_;
+  }
 
  private:
-  std::unique_ptr<httplib::SSLServer> server_;
-  std::thread thread_;
+  SslCtxPtr ctx_;
+  int listen_fd_ = -1;
   int port_ = -1;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool handshaken_ = false, handshake_ok_ = false;
+  bool closed_at_start_ = true, closed_at_end_ = false;
+  std::vector<std::string> chain_;
 };
 
-// A minimal OpenSSL client, to present a whole chain and to hang up at will.
+// A minimal OpenSSL client, to present a whole chain, pick versions and
+// suites, and hang up at will.
 class RawTlsClient {
  public:
   ~RawTlsClient() { Close(/*polite=*/false); }
 
-  bool Connect(int port, const std::string& chain_file, const std::string& key_file) {
+  bool Connect(int port, const std::string& chain_file, const std::string& key_file,
+               int max_version = 0, const std::string& ciphers = "") {
     ctx_ = SSL_CTX_new(TLS_client_method());
+    if (max_version != 0) SSL_CTX_set_max_proto_version(ctx_, max_version);
+    if (!ciphers.empty()) SSL_CTX_set_cipher_list(ctx_, ciphers.c_str());
     if (!chain_file.empty() &&
         (SSL_CTX_use_certificate_chain_file(ctx_, chain_file.c_str()) != 1 ||
          SSL_CTX_use_PrivateKey_file(ctx_, key_file.c_str(), SSL_FILETYPE_PEM) != 1)) {
@@ -399,21 +484,9 @@ class RawTlsClient {
     }
     ssl_ = SSL_new(ctx_);
     SSL_set_fd(ssl_, fd_);
-    return SSL_connect(ssl_) == 1;
-  }
-
-  bool Send(const std::string& data) {
-    return SSL_write(ssl_, data.data(), static_cast<int>(data.size())) ==
-           static_cast<int>(data.size());
-  }
-
-  // Reads until the peer closes; returns what came.
-  std::string ReadAll() {
-    std::string out;
-    char buf[4096];
-    int n;
-    while ((n = SSL_read(ssl_, buf, sizeof buf)) > 0) out.append(buf, n);
-    return out;
+    const bool ok = SSL_connect(ssl_) == 1;
+    if (!ok) ERR_clear_error();
+    return ok;
   }
 
   // polite: close_notify before the FIN, as a well-behaved TLS client.
@@ -444,133 +517,89 @@ class TlsConnectionTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { signal(SIGPIPE, SIG_IGN); }
 
+  // True when a client limited to `max_version` and `ciphers` completes a
+  // handshake with a server set up with `options`.
+  bool Handshakes(const TlsServerOptions& options, int max_version, const std::string& ciphers) {
+    OneConnectionServer server(options, /*wait_for_hang_up=*/false);
+    RawTlsClient client;
+    const bool client_ok = client.Connect(server.port(), "", "", max_version, ciphers);
+    client.Close(/*polite=*/false);
+    server.Join();
+    return client_ok && server.handshake_ok();
+  }
+
   TempDir tmp_;
   TlsFiles server_files_ = WritePair(tmp_.path(), "server", SharedPair("node-1"));
   TlsFiles client_files_ = WritePair(tmp_.path(), "client", SharedPair("client.example"));
 };
 
-TEST_F(TlsConnectionTest, HandlerSeesTheClientCertificateThatHttplibSends) {
-  std::mutex mu;
-  std::vector<std::string> chain;
-  bool called = false;
-  RunningServer server(server_files_, [&](const httplib::Request& req, httplib::Response& res) {
-    auto got = PeerChainPem(req.ssl);
-    std::lock_guard<std::mutex> lock(mu);
-    called = true;
-    if (got.ok()) chain = *got;
-    res.set_content("ok", "text/plain");
-  });
-  httplib::SSLClient client("127.0.0.1", server.port(), client_files_.cert_file,
-                            client_files_.key_file);
-  // Verifies the server against its own CA: also proves the 127.0.0.1 SAN.
-  client.set_ca_cert_path(server_files_.cert_file.c_str());
-  client.enable_server_certificate_verification(true);
-  auto res = client.Get("/whoami");
-  ASSERT_TRUE(res) << httplib::to_string(res.error());
-  EXPECT_EQ(res->status, 200);
-  std::lock_guard<std::mutex> lock(mu);
-  ASSERT_TRUE(called);
-  // httplib's client sends only the first certificate of its file.
-  ASSERT_THAT(chain, SizeIs(1));
-  std::vector<X509Ptr> leaf = ParseCerts(chain[0]);
-  ASSERT_THAT(leaf, SizeIs(1));
-  EXPECT_THAT(CommonName(leaf[0].get()), StartsWith("client.example@"));
-}
-
-TEST_F(TlsConnectionTest, ClientWithoutCertificateIsServedWithAnEmptyChain) {
-  std::mutex mu;
-  std::vector<std::string> chain = {"not called"};
-  RunningServer server(server_files_, [&](const httplib::Request& req, httplib::Response& res) {
-    auto got = PeerChainPem(req.ssl);
-    std::lock_guard<std::mutex> lock(mu);
-    chain = got.ok() ? *got : std::vector<std::string>{"error"};
-    res.set_content("ok", "text/plain");
-  });
-  httplib::SSLClient client("127.0.0.1", server.port());
-  client.enable_server_certificate_verification(false);
-  auto res = client.Get("/");
-  ASSERT_TRUE(res) << httplib::to_string(res.error());
-  EXPECT_EQ(res->status, 200);
-  std::lock_guard<std::mutex> lock(mu);
-  EXPECT_THAT(chain, SizeIs(0));
-}
-
-TEST_F(TlsConnectionTest, WholePresentedChainComesBackLeafFirst) {
-  std::mutex mu;
-  std::vector<std::string> chain;
-  RunningServer server(server_files_, [&](const httplib::Request& req, httplib::Response& res) {
-    auto got = PeerChainPem(req.ssl);
-    std::lock_guard<std::mutex> lock(mu);
-    if (got.ok()) chain = *got;
-    res.set_header("Connection", "close");
-    res.set_content("ok", "text/plain");
-  });
+TEST_F(TlsConnectionTest, WholePresentedChainComesBackLeafFirstUnverified) {
+  OneConnectionServer server(Options(server_files_), /*wait_for_hang_up=*/false);
   RawTlsClient client;
   // The client file holds the leaf and its CA; the server trusts neither.
   ASSERT_TRUE(client.Connect(server.port(), client_files_.cert_file, client_files_.key_file));
-  ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-  EXPECT_THAT(client.ReadAll(), StartsWith("HTTP/1.1 200 OK"));
-  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_TRUE(server.WaitHandshaken());
+  std::vector<std::string> chain = server.chain();
   ASSERT_THAT(chain, SizeIs(2));
   EXPECT_THAT(CommonName(ParseCerts(chain[0])[0].get()), StartsWith("client.example@"));
   EXPECT_THAT(CommonName(ParseCerts(chain[1])[0].get()), StartsWith("client.example-ca@"));
 }
 
-// The handler waits (up to a deadline) for the client to hang up.
-void ExpectHandlerSeesHangUp(const TlsFiles& server_files, bool polite) {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool entered = false;
-  bool done = false;
-  bool closed_at_start = true;
-  bool closed_at_end = false;
-  RunningServer server(server_files, [&](const httplib::Request& req, httplib::Response& res) {
-    const bool at_start = PeerClosed(req.ssl);
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      closed_at_start = at_start;
-      entered = true;
-    }
-    cv.notify_all();
-    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    bool closed = false;
-    while (!(closed = PeerClosed(req.ssl)) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      closed_at_end = closed;
-      done = true;
-    }
-    cv.notify_all();
-    res.set_content("too late", "text/plain");
-  });
+TEST_F(TlsConnectionTest, ClientWithoutCertificateHasAnEmptyChain) {
+  OneConnectionServer server(Options(server_files_), /*wait_for_hang_up=*/false);
   RawTlsClient client;
   ASSERT_TRUE(client.Connect(server.port(), "", ""));
-  ASSERT_TRUE(client.Send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n"));
-  std::unique_lock<std::mutex> lock(mu);
-  ASSERT_TRUE(cv.wait_for(lock, kDeadline, [&] { return entered; }));
-  lock.unlock();
+  ASSERT_TRUE(server.WaitHandshaken());
+  EXPECT_THAT(server.chain(), SizeIs(0));
+}
+
+void ExpectServerSeesHangUp(const TlsFiles& server_files, bool polite) {
+  OneConnectionServer server(Options(server_files), /*wait_for_hang_up=*/true);
+  RawTlsClient client;
+  ASSERT_TRUE(client.Connect(server.port(), "", ""));
+  ASSERT_TRUE(server.WaitHandshaken());
   client.Close(polite);
-  lock.lock();
-  ASSERT_TRUE(cv.wait_for(lock, 2 * kDeadline, [&] { return done; }));
-  EXPECT_FALSE(closed_at_start);
-  EXPECT_TRUE(closed_at_end);
+  server.Join();
+  EXPECT_FALSE(server.closed_at_start());
+  EXPECT_TRUE(server.closed_at_end());
 }
 
 TEST_F(TlsConnectionTest, PeerClosedSeesAPoliteHangUp) {
-  ExpectHandlerSeesHangUp(server_files_, /*polite=*/true);
+  ExpectServerSeesHangUp(server_files_, /*polite=*/true);
 }
 
 TEST_F(TlsConnectionTest, PeerClosedSeesAnAbruptHangUp) {
-  ExpectHandlerSeesHangUp(server_files_, /*polite=*/false);
+  ExpectServerSeesHangUp(server_files_, /*polite=*/false);
+}
+
+TEST_F(TlsConnectionTest, ByDefaultNoRsaKeyExchangeAndNoTlsBelow12) {
+  const TlsServerOptions o = Options(server_files_);
+  EXPECT_TRUE(Handshakes(o, TLS1_2_VERSION, "ECDHE-RSA-AES128-GCM-SHA256"));
+  EXPECT_TRUE(Handshakes(o, TLS1_2_VERSION, "ECDHE-RSA-CHACHA20-POLY1305"));
+  EXPECT_TRUE(Handshakes(o, 0, ""));  // TLS 1.3
+  // No forward secrecy: refused, as by Go's defaults.
+  EXPECT_FALSE(Handshakes(o, TLS1_2_VERSION, "AES128-GCM-SHA256"));
+  EXPECT_FALSE(Handshakes(o, TLS1_2_VERSION, "AES256-SHA"));
+  EXPECT_FALSE(Handshakes(o, TLS1_2_VERSION, "ECDHE-RSA-AES128-SHA256"));  // CBC-SHA256
+  EXPECT_FALSE(Handshakes(o, TLS1_1_VERSION, ""));
+}
+
+TEST_F(TlsConnectionTest, CipherSuitesAndMinVersionFlagsApply) {
+  TlsServerOptions o = Options(server_files_);
+  o.cipher_suites = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"};
+  EXPECT_TRUE(Handshakes(o, TLS1_2_VERSION, "ECDHE-RSA-AES256-GCM-SHA384"));
+  EXPECT_FALSE(Handshakes(o, TLS1_2_VERSION, "ECDHE-RSA-AES128-GCM-SHA256"));
+  o.cipher_suites.clear();
+  o.min_version = "VersionTLS13";
+  EXPECT_FALSE(Handshakes(o, TLS1_2_VERSION, ""));
+  EXPECT_TRUE(Handshakes(o, 0, ""));
 }
 
 TEST(PeerChainPem, IsEmptyWithoutAConnection) {
   auto chain = PeerChainPem(nullptr);
   ASSERT_TRUE(chain.ok());
   EXPECT_TRUE(chain->empty());
-  EXPECT_FALSE(PeerClosed(nullptr));
+  EXPECT_FALSE(PeerClosedFd(-1));
 }
 
 }  // namespace

@@ -11,12 +11,17 @@
 #include "fake-cri/archive/faulty_file_ops.h"
 #include "fake-cri/checkpointer.h"
 #include "fake-cri/checkpointer_test_base.h"
-#include "fake-cri/testing/archive_reader.h"
-#include "fake-cri/testing/fake_clock.h"
-#include "fake-cri/testing/temp_dir.h"
+#include "testing/archive_reader.h"
+#include "testing/fake_cri_clock.h"
+#include "testing/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
+
+using ::kit::testing::ReadArchive;
+using ::kit::testing::ReadTar;
+using FakeClock = ::kit::testing::FakeCriClock;
+using ::kit::testing::TempDir;
 namespace {
 
 // Records when and with which path the location was opened; can hold the

@@ -6,12 +6,17 @@
 #include <fstream>
 
 #include "fake-cri/archive/faulty_file_ops.h"
-#include "fake-cri/testing/archive_reader.h"
-#include "fake-cri/testing/fake_clock.h"
-#include "fake-cri/testing/temp_dir.h"
+#include "testing/archive_reader.h"
+#include "testing/fake_cri_clock.h"
+#include "testing/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
+
+using ::kit::testing::ReadArchive;
+using ::kit::testing::ReadTar;
+using FakeClock = ::kit::testing::FakeCriClock;
+using ::kit::testing::TempDir;
 namespace {
 
 class CheckpointerTest : public CheckpointerTestBase {

@@ -9,11 +9,14 @@
 #include <string>
 
 #include "fake-cri/checkpointer.h"
-#include "fake-cri/testing/fake_clock.h"
-#include "fake-cri/testing/temp_dir.h"
+#include "testing/fake_cri_clock.h"
+#include "testing/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
+
+using FakeClock = ::kit::testing::FakeCriClock;
+using ::kit::testing::TempDir;
 
 class CheckpointerTestBase : public ::testing::Test {
  protected:

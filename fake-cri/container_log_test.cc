@@ -5,12 +5,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "fake-cri/testing/fake_clock.h"
-#include "fake-cri/testing/temp_dir.h"
+#include "testing/fake_cri_clock.h"
+#include "testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
+
+using FakeClock = ::kit::testing::FakeCriClock;
+using ::kit::testing::TempDir;
 namespace {
 
 using ::testing::HasSubstr;

@@ -6,11 +6,13 @@
 #include <string>
 
 #include "gmock/gmock.h"
-#include "fake-cri/testing/fake_clock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_cri_clock.h"
 
 namespace fakecri {
 namespace {
+
+using FakeClock = ::kit::testing::FakeCriClock;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;

@@ -6,11 +6,13 @@
 #include <string>
 
 #include "fake-cri/store.h"
-#include "fake-cri/testing/fake_clock.h"
+#include "testing/fake_cri_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
+
+using FakeClock = ::kit::testing::FakeCriClock;
 namespace {
 
 using std::chrono::milliseconds;

@@ -7,11 +7,13 @@
 #include <vector>
 
 #include "gmock/gmock.h"
-#include "fake-cri/testing/fake_clock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_cri_clock.h"
 
 namespace fakecri {
 namespace {
+
+using FakeClock = ::kit::testing::FakeCriClock;
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;

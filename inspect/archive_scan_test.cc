@@ -9,9 +9,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "inspect/testing/test_archives.h"
+#include "testing/temp_dir.h"
 
 namespace inspect {
 namespace {
@@ -110,7 +110,7 @@ class ShowFacts : public ::testing::Test {
   void SetUp() override {
     if (!t::Run("crit --help >/dev/null 2>&1")) GTEST_SKIP() << "crit is not installed";
   }
-  fakecri::TempDir tmp_;
+  kit::testing::TempDir tmp_;
 };
 
 TEST_F(ShowFacts, FakeCriArchivesOfEveryFlavor) {
@@ -204,7 +204,7 @@ class ShowErrors : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << t::ReadFile(good_).substr(0, bytes);
     return path;
   }
-  fakecri::TempDir tmp_;
+  kit::testing::TempDir tmp_;
   const std::string good_ = tmp_.Join("good.tar");
 };
 

@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/flags.h"
 #include "inspect/archive_scan.h"
 #include "inspect/list.h"
 #include "inspect/report.h"
@@ -19,42 +19,29 @@ struct Command {
   bool version = false;
 };
 
+void RegisterFlags(Command* cmd, kit::FlagSet* f) {
+  f->Add("--format", "text|json", "output format (default text)", [cmd](const std::string& v) {
+    if (v != "text" && v != "json") return absl::InvalidArgumentError("not one of text, json");
+    cmd->json = v == "json";
+    return absl::OkStatus();
+  });
+  f->AddSwitch("--help", "this help (also -h)", [cmd] { cmd->help = true; });
+  f->AddSwitch("-h", "", [cmd] { cmd->help = true; });
+  f->AddSwitch("--version", "print the version", [cmd] { cmd->version = true; });
+}
+
 // Returns the parsed command, or a usage error's text.
 std::optional<Command> Parse(const std::vector<std::string>& args, std::string* error) {
   Command cmd;
-  std::vector<std::string> positional;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help" || a == "help") {
-      cmd.help = true;
-    } else if (a == "--version") {
-      cmd.version = true;
-    } else if (a == "--format" || absl::StartsWith(a, "--format=")) {
-      std::string value;
-      if (a == "--format") {
-        if (i + 1 >= args.size()) {
-          *error = "--format needs a value: text or json";
-          return std::nullopt;
-        }
-        value = args[++i];
-      } else {
-        value = a.substr(9);
-      }
-      if (value != "text" && value != "json") {
-        *error = absl::StrCat("--format \"", value, "\" is not one of text, json");
-        return std::nullopt;
-      }
-      cmd.json = value == "json";
-    } else if (a == "--") {
-      positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
-      break;
-    } else if (absl::StartsWith(a, "-") && a != "-") {
-      *error = absl::StrCat("unknown flag ", a);
-      return std::nullopt;
-    } else {
-      positional.push_back(a);
-    }
+  kit::FlagSet flags;
+  RegisterFlags(&cmd, &flags);
+  absl::StatusOr<std::vector<std::string>> parsed = flags.Parse(args);
+  if (!parsed.ok()) {
+    *error = std::string(parsed.status().message());
+    return std::nullopt;
   }
+  std::vector<std::string> positional = *std::move(parsed);
+  if (!positional.empty() && positional[0] == "help") cmd.help = true;
   if (cmd.help || cmd.version) return cmd;
   if (positional.empty()) {
     *error = "no command given: show or list";
@@ -80,8 +67,11 @@ std::optional<Command> Parse(const std::vector<std::string>& args, std::string* 
 
 }  // namespace
 
-const char* Usage() {
-  return R"(Usage: checkpoint-inspect COMMAND [--format text|json]
+std::string Usage() {
+  Command unused;
+  kit::FlagSet flags;
+  RegisterFlags(&unused, &flags);
+  return absl::StrCat(R"(Usage: checkpoint-inspect COMMAND [--format text|json]
 
 Reads container checkpoint archives as the kubelet's checkpoint API leaves them
 (CRI-O, containerd 2.x, Podman exports; plain, gzip or zstd tar).
@@ -97,13 +87,11 @@ Commands:
                  archives are listed with their error
 
 Options:
-  --format text|json   output format (default text)
-  -h, --help           this help
-  --version            print the version
-
+)",
+                      flags.Usage(), R"(
 Exit codes: 0 ok, 1 error (message on stderr names the file and the problem),
 2 bad usage. Details: docs/inspect.md.
-)";
+)");
 }
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

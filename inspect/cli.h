@@ -19,7 +19,7 @@ constexpr char kVersion[] = "0.1.0";
 // `args` excludes the program name.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-const char* Usage();
+std::string Usage();
 
 }  // namespace inspect
 

@@ -6,10 +6,10 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "inspect/criu_entries.h"
 #include "inspect/testing/test_archives.h"
+#include "testing/temp_dir.h"
 
 namespace inspect {
 namespace {
@@ -166,7 +166,7 @@ class CritAgreement : public ::testing::Test {
   void SetUp() override {
     if (!testing::Run("crit --help >/dev/null 2>&1")) GTEST_SKIP() << "crit is not installed";
   }
-  fakecri::TempDir tmp_;
+  kit::testing::TempDir tmp_;
 };
 
 TEST_F(CritAgreement, FakeCriArchivesOfEveryFlavorAndPagesMode) {

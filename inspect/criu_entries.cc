@@ -10,7 +10,7 @@
 namespace inspect {
 namespace {
 
-constexpr uint32_t kPeParent = 1;   // pagemap.proto "pmap.flags" (criu/include/pagemap.h)
+[[maybe_unused]] constexpr uint32_t kPeParent = 1;  // pagemap.proto "pmap.flags" (criu/include/pagemap.h)
 constexpr uint32_t kPePresent = 4;
 
 // Reads one entry's message, prefixing errors with where it is.

@@ -3,9 +3,9 @@
 #include <fstream>
 
 #include "absl/strings/match.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "inspect/testing/test_archives.h"
+#include "testing/temp_dir.h"
 
 namespace inspect {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 namespace t = ::inspect::testing;
 
 TEST(InspectList, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   ASSERT_EQ(t::WriteFakeArchive(dir.Join("checkpoint-web_shop-counter-2026.tar"), "cri-o"), "");
   ASSERT_EQ(t::WriteFakeArchive(dir.Join("copy-of-a-checkpoint.tar"), "containerd"), "");
   const std::string good = t::ReadFile(dir.Join("checkpoint-web_shop-counter-2026.tar"));
@@ -83,7 +83,7 @@ TEST(InspectList, MissingDirectoryIsAnError) {
 }
 
 TEST(InspectList, EmptyDirectorySaysSo) {
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   absl::StatusOr<std::vector<ListRow>> rows = ListCheckpoints(dir.path());
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(ListText(*rows), "FILE  SIZE  NAMESPACE/POD/CONTAINER  ENGINE  CHECKPOINTED\n"

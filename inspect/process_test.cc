@@ -2,11 +2,11 @@
 #include <fstream>
 
 #include "absl/strings/match.h"
-#include "fake-cri/testing/temp_dir.h"
-#include "fake-cri/tests/subprocess.h"
 #include "gtest/gtest.h"
 #include "inspect/testing/test_archives.h"
 #include "nlohmann/json.hpp"
+#include "testing/subprocess.h"
+#include "testing/temp_dir.h"
 
 namespace inspect {
 namespace {
@@ -22,7 +22,7 @@ class InspectBinary : public ::testing::Test {
  protected:
   Result Run(std::vector<std::string> args) {
     args.insert(args.begin(), INSPECT_BINARY);
-    fakecri::Subprocess p(args, dir_.Join("run" + std::to_string(runs_++)));
+    kit::testing::Subprocess p(args, dir_.Join("run" + std::to_string(runs_++)));
     Result r;
     EXPECT_TRUE(p.Wait());
     for (int code = 0; code < 256; ++code) {
@@ -32,7 +32,7 @@ class InspectBinary : public ::testing::Test {
     r.err = p.Stderr();
     return r;
   }
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   int runs_ = 0;
 };
 
@@ -55,9 +55,9 @@ TEST_F(InspectBinary, BadUsageExitsTwoWithTheReason) {
       {{"frobnicate", "x"}, "unknown command \"frobnicate\": show or list"},
       {{"show"}, "show needs ARCHIVE"},
       {{"list", "a", "b"}, "list takes one DIR, got also \"b\""},
-      {{"show", "a.tar", "--bogus"}, "unknown flag --bogus"},
-      {{"show", "a.tar", "--format", "yaml"}, "--format \"yaml\" is not one of text, json"},
-      {{"show", "a.tar", "--format"}, "--format needs a value: text or json"},
+      {{"show", "a.tar", "--bogus"}, "unknown flag --bogus (see --help)"},
+      {{"show", "a.tar", "--format", "yaml"}, "--format=yaml: not one of text, json"},
+      {{"show", "a.tar", "--format"}, "--format: needs a value"},
   };
   for (const auto& [args, reason] : cases) {
     Result r = Run(args);

@@ -10,15 +10,14 @@
 
 #include "conformance/framework/archive_name.h"
 #include "conformance/framework/checks.h"
-#include "conformance/framework/checks.h"
 #include "conformance/framework/kubelet_forms.h"
 #include "conformance/framework/options.h"
-#include "conformance/framework/target_probe.h"
 #include "conformance/framework/report.h"
 #include "conformance/framework/runner.h"
-#include "fake-cri/testing/temp_dir.h"
+#include "conformance/framework/target_probe.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace conformance {
 namespace {
@@ -166,11 +165,11 @@ TEST(OptionsTest, EndpointModeNeedsUrlAndContainer) {
 
 TEST(OptionsTest, ErrorsNameTheFlag) {
   EXPECT_THAT(std::string(ParseOptions({"--parallel", "0"}).status().message()),
-              HasSubstr("--parallel 0"));
+              HasSubstr("--parallel=0: expected a number from 1 to 256"));
   EXPECT_THAT(std::string(ParseOptions({"--focus", "("}).status().message()),
               HasSubstr("not a regular expression"));
   EXPECT_THAT(std::string(ParseOptions({"--token-file", "/nonexistent/t"}).status().message()),
-              HasSubstr("--token-file /nonexistent/t: cannot read"));
+              HasSubstr("--token-file=/nonexistent/t: cannot read"));
   EXPECT_THAT(std::string(ParseOptions({"--endpoint-url", "https://n:1", "--container", "a/b"})
                               .status()
                               .message()),
@@ -251,7 +250,7 @@ TEST(RunnerTest, ATestPastItsTimeoutFails) {
 }
 
 TEST(ReportTest, WritesJunitAndJson) {
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   std::vector<TestResult> results(3);
   results[0] = {"auth.a", "A", Outcome::kPassed, "", {}, 0.1};
   results[1] = {"auth.b", "B", Outcome::kFailed, "want 401 <got 403> & \"more\"", {}, 0.2};
@@ -275,7 +274,7 @@ TEST(ReportTest, WritesJunitAndJson) {
 }
 
 TEST(ReportTest, ShouldResultsAreTheirOwnSuiteAndFailOnlyWhenStrict) {
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   std::vector<TestResult> results(2);
   results[0] = {"auth.a", "A", Outcome::kPassed, "", {}, 0.1};
   results[1] = {"archive.b", "B", Outcome::kFailed, "left a partial file", {}, 0.2, Level::kShould};

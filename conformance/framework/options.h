@@ -38,9 +38,9 @@ struct Options {
   bool bundled() const { return !endpoint && !runtime; }
 };
 
-// Errors name the flag and say what is wrong.
+// Errors name the flag and say what is wrong (common/flags.h).
 absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args);
-const char* OptionsUsage();
+std::string OptionsUsage();
 
 // "ns/pod/name" -> ContainerRef.
 absl::StatusOr<ContainerRef> ParseContainerRef(const std::string& text);

@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "fake-cri/testing/temp_dir.h"
-#include "fake-cri/tests/subprocess.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/subprocess.h"
+#include "testing/temp_dir.h"
 
 namespace conformance {
 namespace {
@@ -35,7 +35,7 @@ struct SuiteRun {
 // The suite against the bundled stack with `flags` ("%DIR%" = a temp dir that
 // holds allow-all.json, a policy that allows everyone).
 SuiteRun RunSuite(const std::vector<std::string>& flags) {
-  fakecri::TempDir dir;
+  kit::testing::TempDir dir;
   std::ofstream(dir.Join("allow-all.json"))
       << R"({"rules":[{"users":["*"],"verbs":["*"],"subresources":["*"]}]})";
   std::vector<std::string> argv = {CONFORMANCE_BINARY, "--parallel", "8", "--report-dir",
@@ -45,7 +45,7 @@ SuiteRun RunSuite(const std::vector<std::string>& flags) {
     argv.push_back(f);
   }
   SuiteRun run;
-  fakecri::Subprocess suite(argv, dir.Join("suite"));
+  kit::testing::Subprocess suite(argv, dir.Join("suite"));
   EXPECT_TRUE(suite.started());
   EXPECT_TRUE(suite.Wait(std::chrono::seconds(120))) << "the suite did not finish in 120 s";
   run.output = suite.Stdout() + suite.Stderr();

@@ -11,22 +11,23 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "endpoint/auth/testing/fake_api_server.h"
-#include "endpoint/auth/testing/fake_clock.h"
 #include "endpoint/auth/testing/tls_pairs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
 
 using ::endpoint::testing::FakeApiResponse;
 using ::endpoint::testing::FakeApiServer;
-using ::endpoint::testing::FakeClock;
 using ::endpoint::testing::PemPair;
 using ::endpoint::testing::RecordedApiRequest;
 using ::endpoint::testing::SilentListener;
 using ::endpoint::testing::TlsTestCa;
 using ::endpoint::testing::UnusedLoopbackPort;
+using ::kit::testing::FakeClock;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -279,7 +280,8 @@ TEST_F(ApiServerClientTest, SilentServerTimesOut) {
 
 TEST_F(ApiServerClientTest, TokenFileWinsAndIsRereadAfterAMinute) {
   auto server = StartServer();
-  const std::string token_file = ::testing::TempDir() + "api_server_client_token";
+  kit::testing::TempDir dir;
+  const std::string token_file = dir.Join("token");
   std::ofstream(token_file, std::ios::trunc) << "  first-token\n";
   Kubeconfig config = ConfigFor(server->port());
   config.token_file = token_file;
@@ -308,8 +310,8 @@ TEST_F(ApiServerClientTest, TokenFileWinsAndIsRereadAfterAMinute) {
 
 TEST_F(ApiServerClientTest, WorksEndToEndFromAKubeconfigFile) {
   auto server = StartServer();
-  const std::string dir = ::testing::TempDir() + "api_server_client_e2e";
-  ::mkdir(dir.c_str(), 0700);
+  kit::testing::TempDir temp;
+  const std::string dir = temp.path();
   std::ofstream(dir + "/ca.crt", std::ios::trunc) << ca_.ca_pem();
   std::ofstream(dir + "/kubelet.conf", std::ios::trunc) << absl::StrCat(R"(apiVersion: v1
 kind: Config

@@ -1,9 +1,9 @@
 #include "endpoint/auth/attributes.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/substitute.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/substitute.h"
 
 namespace endpoint {
 namespace {

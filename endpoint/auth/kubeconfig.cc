@@ -33,8 +33,8 @@ struct Named {
 
 class KubeconfigParser {
  public:
-  KubeconfigParser(std::string source, std::string base_dir)
-      : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
+  KubeconfigParser(std::string source, std::string base_dir, const ConfigFileReader& read)
+      : source_(std::move(source)), base_dir_(std::move(base_dir)), read_(read) {}
 
   absl::StatusOr<Kubeconfig> Parse(const std::string& yaml);
 
@@ -66,6 +66,7 @@ class KubeconfigParser {
 
   const std::string source_;
   const std::string base_dir_;
+  const ConfigFileReader& read_;
 };
 
 absl::StatusOr<std::map<std::string, Named>> KubeconfigParser::NamedList(const YAML::Node& root,
@@ -136,8 +137,7 @@ absl::StatusOr<std::string> KubeconfigParser::FileOrData(const YAML::Node& map,
   if (!path->empty()) {
     const std::string file = Resolve(*path);
     *origin = absl::StrCat("kubeconfig ", source_, ": ", where, ".", key, " (", file, ")");
-    return ReadConfigFile(file,
-                          absl::StrCat("kubeconfig ", source_, ": ", where, ".", key, ": file"));
+    return read_(file, absl::StrCat("kubeconfig ", source_, ": ", where, ".", key, ": file"));
   }
   return std::string();
 }
@@ -262,7 +262,7 @@ absl::Status KubeconfigParser::ParseUser(const Named& user, Kubeconfig& config) 
   config.client_key_pem = *std::move(key);
   if (!config.token_file.empty()) {
     // Checked now so that a wrong path fails at start-up; re-read later.
-    absl::StatusOr<std::string> contents = ReadConfigFile(
+    absl::StatusOr<std::string> contents = read_(
         config.token_file, absl::StrCat("kubeconfig ", source_, ": ", where, ".tokenFile: file"));
     if (!contents.ok() && config.token.empty()) return contents.status();
   }
@@ -372,8 +372,9 @@ absl::StatusOr<std::string> DecodeBase64Std(const std::string& text) {
 }
 
 absl::StatusOr<Kubeconfig> ParseKubeconfig(const std::string& yaml, const std::string& source_name,
-                                           const std::string& base_dir) {
-  return KubeconfigParser(source_name, base_dir).Parse(yaml);
+                                           const std::string& base_dir,
+                                           const ConfigFileReader& read) {
+  return KubeconfigParser(source_name, base_dir, read).Parse(yaml);
 }
 
 absl::StatusOr<Kubeconfig> LoadKubeconfig(const std::string& path) {

@@ -39,6 +39,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "endpoint/auth/read_file.h"
 
 namespace endpoint {
 
@@ -71,9 +72,11 @@ struct Kubeconfig {
 absl::StatusOr<Kubeconfig> LoadKubeconfig(const std::string& path);
 
 // As LoadKubeconfig, from the file's contents; `source_name` stands for the
-// path in errors and relative paths are resolved against `base_dir`.
+// path in errors and relative paths are resolved against `base_dir`; the files
+// the kubeconfig names are read through `read`.
 absl::StatusOr<Kubeconfig> ParseKubeconfig(const std::string& yaml, const std::string& source_name,
-                                           const std::string& base_dir);
+                                           const std::string& base_dir,
+                                           const ConfigFileReader& read = ReadConfigFile);
 
 // Go's base64.StdEncoding as encoding/json applies it to []byte: standard
 // alphabet, padding required, '\r' and '\n' skipped. Anything else is

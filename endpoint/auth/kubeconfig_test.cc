@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -22,10 +23,11 @@ constexpr char kCertPem[] = "-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFI
 constexpr char kKeyPem[] = "-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n";
 constexpr char kToken[] = "s3cr3t-token-value";
 
-// A fresh directory per test, under gtest's temp dir.
+// A fresh directory per test, in one that lives as long as the test binary.
 std::string TestDir() {
+  static kit::testing::TempDir root("kubeconfig-test");
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = absl::StrCat(::testing::TempDir(), "kubeconfig_", info->name());
+  std::string dir = root.Join(info->name());
   ::mkdir(dir.c_str(), 0700);
   return dir;
 }

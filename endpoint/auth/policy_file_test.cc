@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -208,7 +209,8 @@ TEST(Policy, RefusesInvalidJsonNamingTheFileAndPlace) {
 }
 
 TEST(Policy, LoadsAFileFromDisk) {
-  std::string path = ::testing::TempDir() + "endpoint_auth_policy_test.json";
+  kit::testing::TempDir dir;
+  std::string path = dir.Join("policy.json");
   std::ofstream(path, std::ios::trunc) << R"({"rules":[)" << kAliceCheckpoint << "]}";
   absl::StatusOr<std::unique_ptr<PolicyFileAuthorizer>> authorizer =
       PolicyFileAuthorizer::Load(path);
@@ -217,7 +219,8 @@ TEST(Policy, LoadsAFileFromDisk) {
 }
 
 TEST(Policy, NamesThePathInLoadErrors) {
-  std::string path = ::testing::TempDir() + "endpoint_auth_policy_bad.json";
+  kit::testing::TempDir dir;
+  std::string path = dir.Join("bad.json");
   std::ofstream(path, std::ios::trunc) << R"({"rules":{}})";
   EXPECT_EQ(PolicyFileAuthorizer::Load(path).status().message(),
             path + ": $.rules: expected an array of rules");

@@ -41,6 +41,11 @@ absl::StatusOr<std::string> ReadConfigFile(const std::string& path, absl::string
       return ReadError(path, what, error);
     }
     if (n == 0) break;
+    if (contents.size() + static_cast<size_t>(n) > kMaxConfigFileBytes) {
+      ::close(fd);
+      return absl::FailedPreconditionError(
+          absl::StrCat(what, " ", path, ": larger than ", kMaxConfigFileBytes >> 20, " MiB"));
+    }
     contents.append(chunk, static_cast<size_t>(n));
   }
   ::close(fd);

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -37,12 +38,12 @@ AuthRequest WithAuthorization(const std::string& value) {
   return request;
 }
 
+// A file per test in one directory that lives as long as the test binary.
 std::string WriteTempFile(const std::string& contents) {
+  static kit::testing::TempDir dir("token-file-test");
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string path = ::testing::TempDir() + "endpoint_auth_" + info->test_suite_name() + "_" +
-                     info->name() + ".csv";
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
-  return path;
+  return dir.WriteFile(std::string(info->test_suite_name()) + "_" + info->name() + ".csv",
+                       contents);
 }
 
 constexpr char kGoodFile[] =
@@ -210,6 +211,12 @@ TEST(TokenFile, ReportsAMissingFile) {
   EXPECT_EQ(status.message(),
             "token file /nonexistent/tokens.csv: cannot read: No such file or "
             "directory");
+}
+
+TEST(TokenFile, AnEndlessFileIsAnErrorNotAnOutOfMemory) {
+  absl::Status status = TokenFileAuthenticator::Load("/dev/zero").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(), "token file /dev/zero: larger than 16 MiB");
 }
 
 TEST(TokenFile, ReportsADirectory) {

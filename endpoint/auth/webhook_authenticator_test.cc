@@ -12,20 +12,20 @@
 #include "absl/strings/str_cat.h"
 #include "endpoint/auth/api_server_client.h"
 #include "endpoint/auth/testing/fake_api_server.h"
-#include "endpoint/auth/testing/fake_clock.h"
 #include "endpoint/auth/testing/tls_pairs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_clock.h"
 
 namespace endpoint {
 namespace {
 
 using ::endpoint::testing::FakeApiResponse;
 using ::endpoint::testing::FakeApiServer;
-using ::endpoint::testing::FakeClock;
 using ::endpoint::testing::RecordedApiRequest;
 using ::endpoint::testing::TlsTestCa;
 using ::endpoint::testing::UnusedLoopbackPort;
+using ::kit::testing::FakeClock;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;

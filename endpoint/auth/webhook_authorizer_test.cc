@@ -10,20 +10,20 @@
 #include "endpoint/auth/api_server_client.h"
 #include "endpoint/auth/attributes.h"
 #include "endpoint/auth/testing/fake_api_server.h"
-#include "endpoint/auth/testing/fake_clock.h"
 #include "endpoint/auth/testing/tls_pairs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_clock.h"
 
 namespace endpoint {
 namespace {
 
 using ::endpoint::testing::FakeApiResponse;
 using ::endpoint::testing::FakeApiServer;
-using ::endpoint::testing::FakeClock;
 using ::endpoint::testing::RecordedApiRequest;
 using ::endpoint::testing::TlsTestCa;
 using ::endpoint::testing::UnusedLoopbackPort;
+using ::kit::testing::FakeClock;
 using ::testing::HasSubstr;
 using Kind = AuthzDecision::Kind;
 using nlohmann::json;
@@ -230,8 +230,8 @@ TEST_F(WebhookAuthorizerTest, ErrorReasonBecomesTheRoutersFiveHundredText) {
   // (Every kubelet version words the 500 with this format; kubelet_profile.cc.)
   Attributes attributes = Checkpoint();
   EXPECT_EQ(
-      FormatAuthorizationText(
-          "Authorization error (user=$0, verb=$1, resource=$2, subresource=$3)", attributes),
+      FormatAuthorizationText("Authorization error (user=$0, verb=$1, resource=$2, subresource=$3)",
+                              attributes),
       "Authorization error (user=alice, verb=create, resource=nodes, subresource=checkpoint)");
 }
 

@@ -11,6 +11,8 @@
 #include "endpoint/auth/testing/test_pki.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -24,16 +26,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 using Kind = AuthnResult::Kind;
-
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(std::time_t now) : now_(std::chrono::system_clock::from_time_t(now)) {}
-  WallTime Now() override { return now_; }
-  void SleepUntil(WallTime t) override { now_ = t; }
-
- private:
-  WallTime now_;
-};
+using ::kit::testing::FakeClock;
 
 CertSpec Spec(const std::string& cn, std::vector<std::string> organizations = {}, long serial = 2) {
   CertSpec spec;
@@ -45,12 +38,12 @@ CertSpec Spec(const std::string& cn, std::vector<std::string> organizations = {}
   return spec;
 }
 
+// A file per test in one directory that lives as long as the test binary.
 std::string WriteTempFile(const std::string& contents) {
+  static kit::testing::TempDir dir("x509-test");
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string path = ::testing::TempDir() + "endpoint_auth_" + info->test_suite_name() + "_" +
-                     info->name() + ".pem";
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
-  return path;
+  return dir.WriteFile(std::string(info->test_suite_name()) + "_" + info->name() + ".pem",
+                       contents);
 }
 
 AuthRequest WithChain(std::vector<std::string> chain) {
@@ -64,7 +57,7 @@ AuthRequest WithChain(std::vector<std::string> chain) {
 class X509Test : public ::testing::Test {
  protected:
   X509Test()
-      : clock_(UtcDate(2024, 6, 1)),
+      : clock_(std::chrono::system_clock::from_time_t(UtcDate(2024, 6, 1))),
         ca_(TestCert::SelfSignedCa(Spec("test-ca", {}, 1))),
         other_ca_(TestCert::SelfSignedCa(Spec("other-ca", {}, 1))) {}
 

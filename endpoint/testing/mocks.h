@@ -1,10 +1,7 @@
 #ifndef ENDPOINT_TESTING_MOCKS_H_
 #define ENDPOINT_TESTING_MOCKS_H_
 
-#include <mutex>
-
 #include "endpoint/auth/auth.h"
-#include "endpoint/clock.h"
 #include "endpoint/runtime_client.h"
 #include "gmock/gmock.h"
 
@@ -30,34 +27,6 @@ class MockAuthenticator : public Authenticator {
 class MockAuthorizer : public Authorizer {
  public:
   MOCK_METHOD(AuthzDecision, Authorize, (const Attributes& attributes), (override));
-};
-
-// Wall time that moves only when told to, or when someone sleeps on it.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(WallTime start) : now_(start) {}
-  WallTime Now() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return now_;
-  }
-  void SleepUntil(WallTime t) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++sleeps_;
-    if (t > now_) now_ = t;
-  }
-  void Advance(std::chrono::nanoseconds d) {
-    std::lock_guard<std::mutex> lock(mu_);
-    now_ += std::chrono::duration_cast<WallTime::duration>(d);
-  }
-  int sleeps() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return sleeps_;
-  }
-
- private:
-  std::mutex mu_;
-  WallTime now_;
-  int sleeps_ = 0;
 };
 
 }  // namespace endpoint

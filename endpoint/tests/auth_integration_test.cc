@@ -11,9 +11,9 @@
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/server.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -71,15 +71,15 @@ class AuthIntegrationTest : public ::testing::Test {
 
   std::unique_ptr<httplib::SSLClient> Client(const std::string& cert = "",
                                              const std::string& key = "") {
-    auto cli = cert.empty()
-                   ? std::make_unique<httplib::SSLClient>("127.0.0.1", endpoint_->port())
-                   : std::make_unique<httplib::SSLClient>("127.0.0.1", endpoint_->port(), cert, key);
+    auto cli = cert.empty() ? std::make_unique<httplib::SSLClient>("127.0.0.1", endpoint_->port())
+                            : std::make_unique<httplib::SSLClient>("127.0.0.1", endpoint_->port(),
+                                                                   cert, key);
     cli->set_ca_cert_path(endpoint_->cert_file().c_str());
     cli->enable_server_certificate_verification(true);
     return cli;
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   fakecri::Fixture fixture_;
   fakecri::RealClock runtime_clock_;
   std::unique_ptr<fakecri::FakeCriServer> runtime_;
@@ -119,7 +119,8 @@ clusters:
 - name: test
   cluster:
     server: )" + api_->url() + R"(
-    certificate-authority: )" + Write("api-ca.pem", ca_.ca_pem()) + R"(
+    certificate-authority: )" + Write("api-ca.pem", ca_.ca_pem()) +
+                                                     R"(
 users:
 - name: node
   user:
@@ -135,11 +136,12 @@ current-context: test
   }
 
   void Review(bool authenticated, bool allowed) {
-    nlohmann::json tr = {{"apiVersion", "authentication.k8s.io/v1"},
-                         {"kind", "TokenReview"},
-                         {"status",
-                          {{"authenticated", authenticated},
-                           {"user", {{"username", "alice"}, {"uid", "42"}, {"groups", {"devs"}}}}}}};
+    nlohmann::json tr = {
+        {"apiVersion", "authentication.k8s.io/v1"},
+        {"kind", "TokenReview"},
+        {"status",
+         {{"authenticated", authenticated},
+          {"user", {{"username", "alice"}, {"uid", "42"}, {"groups", {"devs"}}}}}}};
     nlohmann::json sar = {{"apiVersion", "authorization.k8s.io/v1"},
                           {"kind", "SubjectAccessReview"},
                           {"status", {{"allowed", allowed}, {"reason", "test"}}}};

@@ -15,17 +15,22 @@
 #include "common/log.h"
 #include "endpoint/endpoint.h"
 #include "endpoint/testing/mocks.h"
-#include "endpoint/tls.h"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/server.h"
-#include "fake-cri/testing/archive_reader.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "testing/archive_reader.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
+#include "testing/wait_for.h"
 
 namespace endpoint {
 namespace {
+
+using ::kit::testing::FakeClock;
+using ::kit::testing::WaitFor;
 
 using std::chrono::milliseconds;
 using Steady = std::chrono::steady_clock;
@@ -50,16 +55,6 @@ constexpr char kPolicy[] = R"({"rules": [
   {"groups": ["system:masters"], "verbs": ["*"], "subresources": ["*"]},
   {"users": ["viewer"], "verbs": ["get"], "subresources": ["metrics", "proxy"]}
 ]})";
-
-template <typename Cond>
-bool WaitFor(Cond cond, milliseconds within = milliseconds(10000)) {
-  auto end = Steady::now() + within;
-  while (Steady::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return cond();
-}
 
 class EndpointTest : public ::testing::Test {
  protected:
@@ -185,7 +180,7 @@ class EndpointTest : public ::testing::Test {
     return -1;
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   std::string root_, socket_;
   fakecri::Fixture fixture_;
   fakecri::RealClock runtime_clock_;
@@ -208,7 +203,7 @@ TEST_F(EndpointTest, CheckpointAnswers200WithTheArchivePath) {
   ASSERT_EQ(::lstat(path.c_str(), &st), 0);
   EXPECT_TRUE(S_ISREG(st.st_mode));
   EXPECT_EQ(st.st_mode & 07777, 0600u);
-  fakecri::ReadArchive a = fakecri::ReadTar(path);
+  kit::testing::ReadArchive a = kit::testing::ReadTar(path);
   ASSERT_TRUE(a.ok) << a.error;
   EXPECT_EQ(a.entries.count("checkpoint/inventory.img"), 1u);
   ASSERT_EQ(::stat(Checkpoints().c_str(), &st), 0);
@@ -344,8 +339,8 @@ TEST_F(EndpointTest, EveryKubeletVersionOnTheWire) {
                      "415: Unsupported Media Type\n\nAvailable representations: application/json"));
     }
 
-    const std::string metrics = Raw(
-        "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\n\r\n");
+    const std::string metrics =
+        Raw("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\n\r\n");
     EXPECT_NE(metrics.find("git_version=\"v" + v + ".0\""), std::string::npos) << metrics;
     endpoint_.reset();
   }
@@ -357,9 +352,9 @@ TEST_F(EndpointTest, DebuggingHandlersOffRemovesTheRouteFrom133) {
     c.kubelet_version = v;
     c.enable_debugging_handlers = false;
     StartEndpoint(c);
-    const std::string answer = Raw(
-        "POST /checkpoint/default/web/nginx HTTP/1.1\r\nHost: x\r\n"
-        "Authorization: Bearer admin-token\r\n\r\n");
+    const std::string answer =
+        Raw("POST /checkpoint/default/web/nginx HTTP/1.1\r\nHost: x\r\n"
+            "Authorization: Bearer admin-token\r\n\r\n");
     EXPECT_EQ(answer.substr(0, 12), std::string(v) == "1.32" ? "HTTP/1.1 200" : "HTTP/1.1 404")
         << v << ": " << answer;
     endpoint_.reset();
@@ -479,10 +474,11 @@ TEST_F(EndpointTest, TwoCheckpointsInTheSameSecondGetTheSameNameByDefault) {
   auto second = Post("/checkpoint/default/web/nginx");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 500);
-  EXPECT_EQ(second->body, "checkpointing of default/web/nginx failed (rpc error: code = "
-                          "AlreadyExists desc = checkpoint location \"" +
-                              location + "\" already exists; refusing to overwrite it)");
-  EXPECT_TRUE(fakecri::ReadTar(location).ok);
+  EXPECT_EQ(second->body,
+            "checkpointing of default/web/nginx failed (rpc error: code = "
+            "AlreadyExists desc = checkpoint location \"" +
+                location + "\" already exists; refusing to overwrite it)");
+  EXPECT_TRUE(kit::testing::ReadTar(location).ok);
   EXPECT_EQ(Archives().size(), 1u);
 }
 
@@ -507,8 +503,8 @@ TEST_F(EndpointTest, UniqueArchiveNamesGiveTwoIntactArchivesInTheSameSecond) {
   std::string pa = nlohmann::json::parse(body[0])["items"][0];
   std::string pb = nlohmann::json::parse(body[1])["items"][0];
   EXPECT_NE(pa, pb);
-  EXPECT_TRUE(fakecri::ReadTar(pa).ok);
-  EXPECT_TRUE(fakecri::ReadTar(pb).ok);
+  EXPECT_TRUE(kit::testing::ReadTar(pa).ok);
+  EXPECT_TRUE(kit::testing::ReadTar(pb).ok);
   EXPECT_EQ(Archives().size(), 2u);
 }
 
@@ -638,8 +634,7 @@ TEST_F(EndpointTest, SymlinkedCheckpointsDirIsFollowedByDefaultAndRefusedWithThe
   c.tighten_checkpoints_dir = true;
   auto refused = Endpoint::Start(c, &clock_);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.status().message().find("is a symlink"), std::string::npos)
-      << refused.status();
+  EXPECT_NE(refused.status().message().find("is a symlink"), std::string::npos) << refused.status();
   StartEndpoint(BaseConfig());  // as MkdirAll, which follows it
   auto r = Post("/checkpoint/default/web/nginx");
   ASSERT_TRUE(r);

@@ -9,10 +9,10 @@
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/server.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "fake-cri/tests/cri_client.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace endpoint {
 namespace {
@@ -71,7 +71,7 @@ class RuntimeClientTest : public ::testing::Test {
     EXPECT_TRUE(cri_->runtime->StopPodSandbox(fakecri::Ctx().get(), req, &resp).ok());
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   fakecri::RealClock clock_;
   std::unique_ptr<fakecri::FakeCriServer> server_;
   std::unique_ptr<fakecri::CriClient> cri_;
@@ -89,9 +89,9 @@ TEST_F(RuntimeClientTest, FindsAPodByMetadataAsCrictlMakesIt) {
 }
 
 TEST_F(RuntimeClientTest, FindsAPodAndContainerByTheKubeletsLabels) {
-  std::string id = Sandbox("ignored-name", "ignored-ns",
-                           {{"io.kubernetes.pod.name", "web"},
-                            {"io.kubernetes.pod.namespace", "default"}});
+  std::string id =
+      Sandbox("ignored-name", "ignored-ns",
+              {{"io.kubernetes.pod.name", "web"}, {"io.kubernetes.pod.namespace", "default"}});
   auto pod = client_->FindPod("default", "web");
   ASSERT_TRUE(pod.ok() && pod->has_value());
   EXPECT_EQ((*pod)->sandbox_id, id);
@@ -210,7 +210,7 @@ class CriTimeoutOnTheWireTest : public ::testing::Test {
     return client->Checkpoint("c1", "/tmp/x.tar", timeout, [] { return false; });
   }
 
-  fakecri::TempDir dir_;
+  kit::testing::TempDir dir_;
   std::string endpoint_;
   RecordingRuntime runtime_;
   std::unique_ptr<grpc::Server> server_;

@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "fake-cri/archive/faulty_file_ops.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace fakecri {
 namespace {
+
+using ::kit::testing::TempDir;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

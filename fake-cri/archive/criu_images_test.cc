@@ -6,12 +6,14 @@
 #include <fstream>
 #include <string>
 
-#include "fake-cri/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/temp_dir.h"
 
 namespace fakecri {
 namespace {
+
+using ::kit::testing::TempDir;
 
 using nlohmann::json;
 

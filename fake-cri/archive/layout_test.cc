@@ -3,12 +3,15 @@
 
 #include <algorithm>
 
-#include "fake-cri/testing/archive_reader.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/archive_reader.h"
 
 namespace fakecri {
 namespace {
+
+using ::kit::testing::ReadArchive;
+using ::kit::testing::ReadTar;
 
 ArchiveSpec Spec(ArchiveFlavor flavor) {
   ArchiveSpec s;

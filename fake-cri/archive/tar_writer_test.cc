@@ -2,11 +2,14 @@
 
 #include <string>
 
-#include "fake-cri/testing/archive_reader.h"
 #include "gtest/gtest.h"
+#include "testing/archive_reader.h"
 
 namespace fakecri {
 namespace {
+
+using ::kit::testing::ReadArchive;
+using ::kit::testing::ReadTar;
 
 TEST(TarWriter, WritesEntriesThatLibarchiveReadsBack) {
   StringSink sink;

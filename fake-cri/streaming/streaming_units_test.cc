@@ -6,11 +6,13 @@
 #include "fake-cri/streaming/remote_status.h"
 #include "fake-cri/streaming/request_cache.h"
 #include "fake-cri/streaming/websocket_frames.h"
-#include "fake-cri/testing/fake_clock.h"
+#include "testing/fake_cri_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace fakecri {
+
+using FakeClock = ::kit::testing::FakeCriClock;
 namespace {
 
 using ::testing::MatchesRegex;

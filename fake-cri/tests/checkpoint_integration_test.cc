@@ -1,21 +1,26 @@
 // CheckpointContainer over a real unix socket: archives checked by independent
 // readers (GNU tar, libarchive, crit), every fault, deadlines, cancellation and
 // parallelism.
-#include <algorithm>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "fake-cri/annotations.h"
-#include "fake-cri/testing/archive_reader.h"
 #include "fake-cri/tests/fake_cri_env.h"
 #include "nlohmann/json.hpp"
+#include "testing/archive_reader.h"
+#include "testing/wait_for.h"
 
 namespace fakecri {
 namespace {
+
+using ::kit::testing::ReadArchive;
+using ::kit::testing::ReadTar;
+using ::kit::testing::WaitFor;
 
 using std::chrono::milliseconds;
 using Steady = std::chrono::steady_clock;
@@ -28,17 +33,6 @@ std::string Shell(const std::string& cmd, int* rc) {
   while (p && (n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
   *rc = p ? ::pclose(p) : -1;
   return out;
-}
-
-// Waits for `cond` up to `within`; integration tests wait on conditions, not sleeps.
-template <typename Cond>
-bool WaitFor(Cond cond, milliseconds within = milliseconds(5000)) {
-  auto end = Steady::now() + within;
-  while (Steady::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(milliseconds(2));
-  }
-  return cond();
 }
 
 class CheckpointIntegrationTest : public FakeCriTest {

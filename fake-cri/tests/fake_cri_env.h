@@ -7,9 +7,9 @@
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/server.h"
-#include "fake-cri/testing/temp_dir.h"
 #include "fake-cri/tests/cri_client.h"
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace fakecri {
 
@@ -105,7 +105,7 @@ class FakeCriTest : public ::testing::Test {
     return resp;
   }
 
-  TempDir dir_;
+  kit::testing::TempDir dir_;
   RealClock clock_;
   std::unique_ptr<FakeCriServer> server_;
   std::unique_ptr<CriClient> client_;

@@ -3,15 +3,19 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
-#include "fake-cri/testing/temp_dir.h"
 #include "fake-cri/tests/cri_client.h"
-#include "fake-cri/tests/subprocess.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/subprocess.h"
+#include "testing/temp_dir.h"
 
 namespace fakecri {
 namespace {
+
+using ::kit::testing::Subprocess;
+using ::kit::testing::TempDir;
 
 using std::chrono::milliseconds;
 

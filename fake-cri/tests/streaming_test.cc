@@ -1,5 +1,5 @@
 // Exec, Attach and PortForward URLs over a real socket: the gRPC call, then
-// the streaming server with a WebSocket client (fake-cri/testing/ws_client.h)
+// the streaming server with a WebSocket client (testing/ws_client.h)
 // or plain HTTP, checked against what containerd 1.6.20 answers (measured by
 // ci/containerd/cri-diff).
 #include <netinet/in.h>
@@ -11,7 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "fake-cri/annotations.h"
-#include "fake-cri/testing/ws_client.h"
+#include "testing/ws_client.h"
 #include "fake-cri/tests/fake_cri_env.h"
 #include "gmock/gmock.h"
 

@@ -3,16 +3,16 @@
 
 // Test-only: a CA that issues certificates *with their private keys* (serving
 // certificates with SANs, client certificates), as PEM, for tests that run a
-// real TLS server or client. Built on test_pki.h's TestCert. Keys are EC P-256; certificates are valid from a day ago for a year
-// (real time: TLS peers check the wall clock). Aborts the test binary on an
-// OpenSSL failure (a broken environment, not a test result).
-// Immutable after creation; thread-compatible.
-
-#include "endpoint/auth/testing/test_pki.h"
+// real TLS server or client. Built on test_pki.h's TestCert. Keys are EC P-256; certificates are
+// valid from a day ago for a year (real time: TLS peers check the wall clock). Aborts the test
+// binary on an OpenSSL failure (a broken environment, not a test result). Immutable after creation;
+// thread-compatible.
 
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "endpoint/auth/testing/test_pki.h"
 
 namespace endpoint::testing {
 

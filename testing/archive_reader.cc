@@ -1,35 +1,11 @@
-#ifndef FAKE_CRI_TESTING_ARCHIVE_READER_H_
-#define FAKE_CRI_TESTING_ARCHIVE_READER_H_
+#include "testing/archive_reader.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <cstdint>
-#include <map>
-#include <string>
-#include <vector>
+namespace kit::testing {
 
-namespace fakecri {
-
-// An archive as libarchive (an independent tar reader, not our writer's code)
-// reads it. Small entries keep their content; page data is only counted.
-struct ReadEntry {
-  char type = '0';  // '0' file, '5' directory, '2' symlink, '?' other
-  uint64_t size = 0;
-  uint32_t mode = 0;
-  std::string uname;    // the owner name in the header ("" when none)
-  std::string content;  // first 1 MiB
-};
-
-struct ReadArchive {
-  bool ok = false;
-  std::string error;
-  std::string format;  // libarchive's format name
-  std::map<std::string, ReadEntry> entries;
-  std::vector<std::string> order;  // entry names in archive order
-};
-
-inline ReadArchive ReadTar(const std::string& path_or_data, bool from_memory = false) {
+ReadArchive ReadTar(const std::string& path_or_data, bool from_memory) {
   ReadArchive out;
   struct archive* a = archive_read_new();
   archive_read_support_format_tar(a);
@@ -73,6 +49,4 @@ inline ReadArchive ReadTar(const std::string& path_or_data, bool from_memory = f
   return out;
 }
 
-}  // namespace fakecri
-
-#endif  // FAKE_CRI_TESTING_ARCHIVE_READER_H_
+}  // namespace kit::testing

@@ -1,18 +1,21 @@
-#ifndef FAKE_CRI_TESTING_FAKE_CLOCK_H_
-#define FAKE_CRI_TESTING_FAKE_CLOCK_H_
+#ifndef TESTING_FAKE_CRI_CLOCK_H_
+#define TESTING_FAKE_CRI_CLOCK_H_
 
 #include <mutex>
 
 #include "fake-cri/clock.h"
 
-namespace fakecri {
+namespace kit::testing {
 
-// A clock that only moves when told to, or when someone sleeps on it: SleepUntil
-// jumps straight to its target, so a test can run a "two minute" checkpoint in
-// microseconds and then assert exactly how long it was modelled to take.
-// Thread-safe.
-class FakeClock final : public Clock {
+// fake-cri's clock (fakecri::Clock), moving only when told to or when someone
+// sleeps on it: SleepUntil jumps straight to its target, so a test can run a
+// "two minute" checkpoint in microseconds and then assert exactly how long it
+// was modelled to take. Thread-safe.
+class FakeCriClock final : public fakecri::Clock {
  public:
+  using SteadyTime = fakecri::SteadyTime;
+  using Nanos = fakecri::Nanos;
+
   SteadyTime Now() override {
     std::lock_guard<std::mutex> lock(mu_);
     return now_;
@@ -45,6 +48,6 @@ class FakeClock final : public Clock {
   SteadyTime now_{};
 };
 
-}  // namespace fakecri
+}  // namespace kit::testing
 
-#endif  // FAKE_CRI_TESTING_FAKE_CLOCK_H_
+#endif  // TESTING_FAKE_CRI_CLOCK_H_

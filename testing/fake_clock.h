@@ -1,10 +1,5 @@
-#ifndef ENDPOINT_AUTH_TESTING_FAKE_CLOCK_H_
-#define ENDPOINT_AUTH_TESTING_FAKE_CLOCK_H_
-
-// Test-only: wall time that moves only when told to, or when someone sleeps
-// on it (the sleep returns at once, having moved the time). Counts sleeps and
-// remembers their lengths, so retry waits can be checked without waiting.
-// Thread-safe.
+#ifndef TESTING_FAKE_CLOCK_H_
+#define TESTING_FAKE_CLOCK_H_
 
 #include <chrono>
 #include <mutex>
@@ -12,10 +7,16 @@
 
 #include "endpoint/clock.h"
 
-namespace endpoint::testing {
+namespace kit::testing {
 
-class FakeClock final : public Clock {
+// The endpoint's wall clock (endpoint::Clock), moving only when told to or when
+// someone sleeps on it: SleepUntil returns at once, having moved the time.
+// Remembers every sleep's length, so retry and naming waits are checked
+// without waiting. Thread-safe.
+class FakeClock final : public endpoint::Clock {
  public:
+  using WallTime = endpoint::WallTime;
+  // Default start: 2024-01-01 roughly (54 years of 365 days after the epoch).
   explicit FakeClock(WallTime start = WallTime(std::chrono::hours(24 * 365 * 54))) : now_(start) {}
 
   WallTime Now() override {
@@ -42,6 +43,6 @@ class FakeClock final : public Clock {
   std::vector<WallTime::duration> sleeps_;  // guarded by mu_
 };
 
-}  // namespace endpoint::testing
+}  // namespace kit::testing
 
-#endif  // ENDPOINT_AUTH_TESTING_FAKE_CLOCK_H_
+#endif  // TESTING_FAKE_CLOCK_H_
