@@ -118,7 +118,7 @@ inline std::string ClientFrame(uint8_t opcode, const std::string& payload) {
 }
 
 struct WsSession {
-  std::string head;                                // the HTTP answer's head
+  std::string head;                                 // the HTTP answer's head
   std::vector<std::pair<int, std::string>> frames;  // channel (or -opcode), payload
   int close_code = -1;                              // -1: no close frame came
 };
@@ -133,7 +133,8 @@ WsSession WsOpen(const std::string& url, const std::string& protocol, AfterOpen 
   ParsedUrl u = ParseHttpUrl(url);
   TestSocket s(u.port);
   if (!s.ok()) return out;
-  std::string req = "GET " + u.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+  std::string req = "GET " + u.path +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     "Sec-WebSocket-Version: 13\r\n";
   if (!protocol.empty()) req += "Sec-WebSocket-Protocol: " + protocol + "\r\n";
@@ -167,9 +168,10 @@ WsSession WsOpen(const std::string& url, const std::string& protocol, AfterOpen 
       std::string payload = buf.substr(off, n);
       buf.erase(0, off + n);
       if (op == 8) {
-        out.close_code = payload.size() >= 2
-                             ? (static_cast<uint8_t>(payload[0]) << 8 | static_cast<uint8_t>(payload[1]))
-                             : 0;
+        out.close_code =
+            payload.size() >= 2
+                ? (static_cast<uint8_t>(payload[0]) << 8 | static_cast<uint8_t>(payload[1]))
+                : 0;
         return out;
       }
       if (payload.empty()) {
