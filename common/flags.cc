@@ -53,6 +53,10 @@ void FlagSet::AddBool(std::string name, std::string help, bool* target) {
             ""});
 }
 
+void FlagSet::AddBool(std::string name, std::string help, Setter set) {
+  Register({std::move(name), "", std::move(help), false, true, std::move(set), ""});
+}
+
 void FlagSet::AddString(std::string name, std::string value_name, std::string help,
                         std::string* target) {
   Add(std::move(name), std::move(value_name), std::move(help), [target](const std::string& v) {

@@ -1,8 +1,8 @@
 #ifndef COMMON_FLAGS_H_
 #define COMMON_FLAGS_H_
 
-// The kit's one command-line parser (checkpoint-endpoint, checkpoint-conformance,
-// checkpoint-inspect), reading flags as the kubelet's (spf13/pflag) do:
+// The kit's one command-line parser (fake-cri, checkpoint-endpoint,
+// checkpoint-conformance, checkpoint-inspect), reading flags as the kubelet's (spf13/pflag) do:
 //   --name value, --name=value    a flag with a value (the last one given wins,
 //                                 unless the flag is repeatable);
 //   --name, --name=false          a boolean flag: alone it means true, and it
@@ -44,6 +44,9 @@ class FlagSet {
   void AddSwitch(std::string name, std::string help, std::function<void()> seen);
   // A boolean flag with Go's syntax (--x, --x=true, --x=0, ...).
   void AddBool(std::string name, std::string help, bool* target);
+  // The same syntax, the value handed to `set` as given ("true" when alone),
+  // for a caller that keeps its own boolean type.
+  void AddBool(std::string name, std::string help, Setter set);
   // Shorthands for the common kinds.
   void AddString(std::string name, std::string value_name, std::string help, std::string* target);
   // Repeatable: each occurrence appends.

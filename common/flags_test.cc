@@ -80,6 +80,23 @@ TEST(FlagSet, ErrorsNameTheFlag) {
   }
 }
 
+TEST(FlagSet, ABooleanWithASetterGetsTheTextAsGiven) {
+  std::vector<std::string> seen;
+  FlagSet f;
+  f.AddBool("--criu", "whether CRIU is there", [&seen](const std::string& v) {
+    seen.push_back(v);
+    return v == "maybe" ? absl::InvalidArgumentError("not a boolean") : absl::OkStatus();
+  });
+  auto rest = f.Parse({"--criu", "--criu=false", "positional"});
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_THAT(seen, ElementsAre("true", "false"));
+  EXPECT_THAT(*rest, ElementsAre("positional"));
+  auto bad = f.Parse({"--criu=maybe"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "--criu=maybe: not a boolean");
+  EXPECT_EQ(f.Usage(), "  --criu[=BOOL]                     whether CRIU is there\n");
+}
+
 TEST(FlagSet, SwitchesAndAliases) {
   Parsed p;
   ASSERT_TRUE(Flags(&p).Parse({"-h"}).ok());

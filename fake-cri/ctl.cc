@@ -40,8 +40,8 @@ int Checkpoint(const std::string& socket, const std::vector<std::string>& rest, 
   std::string ns = target.substr(0, a), pod = target.substr(a + 1, b - a - 1),
               name = target.substr(b + 1);
   int64_t timeout = rest.size() > 3 ? std::atoll(rest[3].c_str()) : 0;
-  auto stub = v1::RuntimeService::NewStub(
-      grpc::CreateChannel(socket, grpc::InsecureChannelCredentials()));
+  auto stub =
+      v1::RuntimeService::NewStub(grpc::CreateChannel(socket, grpc::InsecureChannelCredentials()));
   auto ctx = [] {
     auto c = std::make_unique<grpc::ClientContext>();
     c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -89,8 +89,7 @@ int Checkpoint(const std::string& socket, const std::vector<std::string>& rest, 
   auto start = std::chrono::steady_clock::now();
   grpc::ClientContext cctx;  // bounded by the request's timeout (or the runtime default)
   grpc::Status s = stub->CheckpointContainer(&cctx, req, &resp);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!s.ok()) {
     err << "fake-cri ctl checkpoint: rpc error: code = " << kit::GrpcCodeName(s.error_code())
         << " desc = " << s.error_message() << "\n";
@@ -141,7 +140,7 @@ int RunCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (rule.empty() || rule[0] != '{') {
       auto parsed = ParseFaultFlag(rule);
       if (!parsed.ok()) {
-        err << "fake-cri ctl: " << parsed.status().message() << "\n";
+        err << "fake-cri ctl: add-fault " << rule << ": " << parsed.status().message() << "\n";
         return 2;
       }
       rule = parsed->ToJson().dump();

@@ -8,9 +8,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc_codes.h"
+#include "common/units.h"
 #include "fake-cri/json_fields.h"
 #include "fake-cri/profiles/runtime_profile.h"
-#include "common/units.h"
 
 namespace fakecri {
 namespace {
@@ -113,7 +113,8 @@ nlohmann::json FaultRule::ToJson() const {
     j["latency"] = latency_ns % 1000000 == 0 ? absl::StrCat(latency_ns / 1000000, "ms")
                                              : absl::StrCat(latency_ns, "ns");
   }
-  if (effect == FaultEffect::kDiskFull || effect == FaultEffect::kCrash) j["after_bytes"] = after_bytes;
+  if (effect == FaultEffect::kDiskFull || effect == FaultEffect::kCrash)
+    j["after_bytes"] = after_bytes;
   if (effect == FaultEffect::kMissingEntry) j["entry"] = entry;
   if (nth) j["nth"] = nth;
   if (probability < 1) {
@@ -180,7 +181,8 @@ absl::StatusOr<FaultRule> ParseFaultRule(const nlohmann::json& json, const std::
     return f.Error("message", "missing (effect error needs a message)");
   }
   if (IsArchiveEffect(r.effect) && !IsAny(r.method) && r.method != "CheckpointContainer") {
-    return f.Error("method", absl::StrCat("effect ", effect, " applies to CheckpointContainer only"));
+    return f.Error("method",
+                   absl::StrCat("effect ", effect, " applies to CheckpointContainer only"));
   }
   if (IsArchiveEffect(r.effect)) r.method = "CheckpointContainer";
   return r;
@@ -191,8 +193,7 @@ absl::StatusOr<FaultRule> ParseFaultFlag(const std::string& text) {
   for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
     if (kv.second.empty() && part.find('=') == absl::string_view::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--fault \"", text, "\": \"", part, "\" is not key=value"));
+      return absl::InvalidArgumentError(absl::StrCat("\"", part, "\" is not key=value"));
     }
     const std::string& k = kv.first;
     const std::string& v = kv.second;
@@ -206,12 +207,7 @@ absl::StatusOr<FaultRule> ParseFaultFlag(const std::string& text) {
       j[k] = v;
     }
   }
-  auto rule = ParseFaultRule(j, "--fault");
-  if (!rule.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--fault \"", text, "\": ", rule.status().message()));
-  }
-  return rule;
+  return ParseFaultRule(j, "--fault");
 }
 
 absl::Status FaultError(const FaultRule& rule, const std::string& method,
@@ -252,14 +248,14 @@ absl::Status FaultError(const FaultRule& rule, const std::string& method,
 absl::StatusOr<std::string> FaultRules::Add(FaultRule rule) {
   if (!methods_.empty() && !IsAny(rule.method) &&
       std::find(methods_.begin(), methods_.end(), rule.method) == methods_.end()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("method \"", rule.method, "\" is not a CRI method this runtime serves (one of ",
-                     absl::StrJoin(methods_, ", "), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "method \"", rule.method, "\" is not a CRI method this runtime serves (one of ",
+        absl::StrJoin(methods_, ", "), ")"));
   }
   if (IsArchiveEffect(rule.effect)) {
     if (!IsAny(rule.method) && rule.method != "CheckpointContainer") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "effect ", EffectToName(rule.effect), " applies to CheckpointContainer only"));
+      return absl::InvalidArgumentError(absl::StrCat("effect ", EffectToName(rule.effect),
+                                                     " applies to CheckpointContainer only"));
     }
     rule.method = "CheckpointContainer";
   }
@@ -287,9 +283,10 @@ int FaultRules::Clear(const std::string& id) {
 
 void FaultRules::ClearForContainer(const std::string& container_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  rules_.erase(std::remove_if(rules_.begin(), rules_.end(),
-                              [&](const Entry& e) { return e.state.rule.container == container_id; }),
-               rules_.end());
+  rules_.erase(
+      std::remove_if(rules_.begin(), rules_.end(),
+                     [&](const Entry& e) { return e.state.rule.container == container_id; }),
+      rules_.end());
 }
 
 std::vector<FaultRules::RuleState> FaultRules::List() const {
@@ -331,16 +328,35 @@ FaultDecision FaultRules::Decide(const std::string& method, const std::string& c
       continue;
     }
     switch (r.effect) {
-      case FaultEffect::kLatency: d.extra_latency_ns += r.latency_ns; break;
-      case FaultEffect::kHang: d.hang = true; break;
-      case FaultEffect::kDiskFull: d.archive.disk_full_after = r.after_bytes; break;
-      case FaultEffect::kCrash: d.archive.crash_after = r.after_bytes; break;
-      case FaultEffect::kArchiveMode0644: d.archive.mode_0644 = true; break;
-      case FaultEffect::kNoArchive: d.archive.no_archive = true; break;
-      case FaultEffect::kArchiveElsewhere: d.archive.elsewhere = true; break;
-      case FaultEffect::kNotATar: d.archive.not_a_tar = true; break;
-      case FaultEffect::kMissingEntry: d.archive.missing_entries.push_back(r.entry); break;
-      default: break;
+      case FaultEffect::kLatency:
+        d.extra_latency_ns += r.latency_ns;
+        break;
+      case FaultEffect::kHang:
+        d.hang = true;
+        break;
+      case FaultEffect::kDiskFull:
+        d.archive.disk_full_after = r.after_bytes;
+        break;
+      case FaultEffect::kCrash:
+        d.archive.crash_after = r.after_bytes;
+        break;
+      case FaultEffect::kArchiveMode0644:
+        d.archive.mode_0644 = true;
+        break;
+      case FaultEffect::kNoArchive:
+        d.archive.no_archive = true;
+        break;
+      case FaultEffect::kArchiveElsewhere:
+        d.archive.elsewhere = true;
+        break;
+      case FaultEffect::kNotATar:
+        d.archive.not_a_tar = true;
+        break;
+      case FaultEffect::kMissingEntry:
+        d.archive.missing_entries.push_back(r.entry);
+        break;
+      default:
+        break;
     }
   }
   return d;

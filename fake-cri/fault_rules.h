@@ -49,13 +49,13 @@ struct FaultRule {
   std::string method;     // CRI method name; "" or "*" = every method
   std::string container;  // container id or name; "" or "*" = every container
   FaultEffect effect = FaultEffect::kError;
-  int code = 2;            // kError: gRPC code (number or name in JSON). Default: Unknown
-  std::string message;     // kError
-  int64_t latency_ns = 0;  // kLatency
+  int code = 2;              // kError: gRPC code (number or name in JSON). Default: Unknown
+  std::string message;       // kError
+  int64_t latency_ns = 0;    // kLatency
   uint64_t after_bytes = 0;  // kDiskFull, kCrash
-  std::string entry;       // kMissingEntry: spec.dump, config.dump or checkpoint/inventory.img
-  uint64_t nth = 0;        // 0 = not nth-triggered
-  double probability = 1;  // 1 = always
+  std::string entry;         // kMissingEntry: spec.dump, config.dump or checkpoint/inventory.img
+  uint64_t nth = 0;          // 0 = not nth-triggered
+  double probability = 1;    // 1 = always
   uint64_t seed = 1;
 
   nlohmann::json ToJson() const;
@@ -63,7 +63,9 @@ struct FaultRule {
 
 // Parses a rule from its JSON form; errors name `path` and the key.
 absl::StatusOr<FaultRule> ParseFaultRule(const nlohmann::json& json, const std::string& path);
-// Parses the flag form `effect=hang,method=CheckpointContainer,nth=2`.
+// Parses the flag form `effect=hang,method=CheckpointContainer,nth=2`. Errors
+// give the reason ("\"oops\" is not key=value", "--fault.nth: ..."); the caller
+// names the text.
 absl::StatusOr<FaultRule> ParseFaultFlag(const std::string& text);
 // "Unimplemented", "DeadlineExceeded", ... as grpc-go spells them; or a number.
 absl::StatusOr<int> ParseGrpcCode(const nlohmann::json& value);

@@ -2,107 +2,96 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/flags.h"
 #include "fake-cri/profiles/runtime_profile.h"
 
 namespace fakecri {
 
-std::string FlagsUsage() {
-  std::string usage = R"(Usage: fake-cri [flags]
+namespace {
+
+constexpr char kUsageHead[] = R"(Usage: fake-cri [flags]
        fake-cri ctl [--socket URL] COMMAND ...   (run `fake-cri ctl --help`)
 
 A fake container runtime that serves the Kubernetes CRI (runtime.v1) on a unix
 socket and simulates CheckpointContainer as a named real runtime does: its texts,
 its write semantics, its timing (docs/runtime-profiles.md).
 
-Flags:
-  --listen URL                   unix socket to serve on
-                                 (default unix:///run/fake-cri/fake-cri.sock)
-  --fixture FILE                 JSON node description (fixtures/README.md)
-  --time-scale F                 run the latency model F times faster (default 1)
 )";
-  for (const SettingInfo& s : AllSettings()) {
-    if (!*s.flag) continue;
-    std::string left = absl::StrCat("  ", s.flag, " ", s.value);
-    left = left.size() < 33 ? left + std::string(33 - left.size(), ' ')
-                            : absl::StrCat(left, "\n", std::string(33, ' '));
-    absl::StrAppend(&usage, left, s.help, "\n");
+
+// Every flag of fake-cri, bound to `f`: the parser and the usage text come
+// from these registrations (common/flags.h).
+kit::FlagSet FakeCriFlags(Flags* f) {
+  kit::FlagSet set;
+  set.Section("Flags:");
+  set.AddString("--listen", "URL",
+                "unix socket to serve on\n(default unix:///run/fake-cri/fake-cri.sock)",
+                &f->listen);
+  set.AddString("--fixture", "FILE", "JSON node description (fixtures/README.md)", &f->fixture);
+  set.Add("--time-scale", "F",
+          "run the latency model, the simulated processes and their\ntimeouts F times faster "
+          "(default 1)",
+          [f](const std::string& v) {
+            double scale = 0;
+            if (!absl::SimpleAtod(v, &scale) || !(scale > 0) || !(scale < 1e12)) {
+              return absl::InvalidArgumentError("must be a number more than 0");
+            }
+            f->time_scale = scale;
+            return absl::OkStatus();
+          });
+  for (const SettingInfo& info : AllSettings()) {
+    if (!*info.flag) continue;
+    const SettingInfo* setting = &info;
+    auto set_setting = [f, setting](const std::string& v) {
+      return SetSettingFromText(*setting, v, &f->settings);
+    };
+    if (setting->kind == SettingKind::kBool) {
+      set.AddBool(setting->flag, setting->help, set_setting);
+    } else {
+      set.Add(setting->flag, setting->value, setting->help, set_setting);
+    }
   }
-  absl::StrAppend(&usage, R"(  --fault RULE                   a fault rule, key=value,... (repeatable), e.g.
-                                 --fault effect=unimplemented,method=CheckpointContainer
-  --log-level debug|info|warn|error (default info)
-  --list-profiles                the runtime profiles and what each does
-  --version, --help
-Settings given as flags override the fixture's "runtime" section, which
-overrides the profile (default )",
-                  kDefaultRuntimeProfile, ").\n");
-  return usage;
+  set.Add("--fault", "RULE",
+          "a fault rule, key=value,... (repeatable), e.g.\n"
+          "--fault effect=unimplemented,method=CheckpointContainer",
+          [f](const std::string& v) {
+            auto rule = ParseFaultFlag(v);
+            if (!rule.ok()) return rule.status();
+            f->faults.push_back(*rule);
+            return absl::OkStatus();
+          });
+  set.Add("--log-level", "LEVEL", "debug, info, warn or error (default info)",
+          [f](const std::string& v) {
+            auto level = kit::ParseLogLevel(v);
+            if (!level.ok()) return level.status();
+            f->log_level = *level;
+            return absl::OkStatus();
+          });
+  set.AddSwitch("--list-profiles", "the runtime profiles and what each does",
+                [f] { f->list_profiles = true; });
+  set.AddSwitch("--version", "the version, and exit", [f] { f->version = true; });
+  set.AddSwitch("--help", "this help, and exit", [f] { f->help = true; });
+  set.AddSwitch("-h", "", [f] { f->help = true; });
+  return set;
+}
+
+}  // namespace
+
+std::string FlagsUsage() {
+  Flags unused;
+  return absl::StrCat(
+      kUsageHead, FakeCriFlags(&unused).Usage(),
+      "\nSettings given as flags override the fixture's \"runtime\" section, which\n"
+      "overrides the profile (default ",
+      kDefaultRuntimeProfile, ").\n");
 }
 
 absl::StatusOr<Flags> ParseFlags(const std::vector<std::string>& args) {
   Flags f;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string name = args[i];
-    std::string value;
-    bool has_value = false;
-    if (auto eq = name.find('='); eq != std::string::npos && name.rfind("--", 0) == 0) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    if (name == "--help" || name == "-h") {
-      f.help = true;
-      continue;
-    }
-    if (name == "--version") {
-      f.version = true;
-      continue;
-    }
-    if (name == "--list-profiles") {
-      f.list_profiles = true;
-      continue;
-    }
-    if (name.rfind("--", 0) != 0) {
-      return absl::InvalidArgumentError(absl::StrCat("unexpected argument \"", name, "\""));
-    }
-    const SettingInfo* setting = FindSettingByFlag(name);
-    if (!setting && name != "--listen" && name != "--fixture" && name != "--time-scale" &&
-        name != "--fault" && name != "--log-level") {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", name, " (see --help)"));
-    }
-    if (!has_value) {
-      if (setting && std::string(setting->value) == "BOOL") {
-        value = "true";  // a Go bool flag alone means true
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return absl::InvalidArgumentError(absl::StrCat(name, ": needs a value"));
-      }
-    }
-    auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(name, " \"", value, "\": ", why));
-    };
-    if (setting) {
-      if (absl::Status s = SetSettingFromText(*setting, value, &f.settings); !s.ok()) {
-        return bad(s.message());
-      }
-    } else if (name == "--listen") {
-      f.listen = value;
-    } else if (name == "--fixture") {
-      f.fixture = value;
-    } else if (name == "--time-scale") {
-      if (!absl::SimpleAtod(value, &f.time_scale) || !(f.time_scale > 0) ||
-          !(f.time_scale < 1e12)) {
-        return bad("must be a number more than 0");
-      }
-    } else if (name == "--fault") {
-      auto rule = ParseFaultFlag(value);
-      if (!rule.ok()) return rule.status();
-      f.faults.push_back(*rule);
-    } else if (name == "--log-level") {
-      auto l = kit::ParseLogLevel(value);
-      if (!l.ok()) return l.status();
-      f.log_level = *l;
-    }
+  auto positional = FakeCriFlags(&f).Parse(args);
+  if (!positional.ok()) return positional.status();
+  if (!positional->empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument \"", positional->front(), "\""));
   }
   return f;
 }
@@ -143,10 +132,18 @@ std::string ListProfiles() {
   for (const RuntimeProfile& p : AllRuntimeProfiles()) {
     const char* how = "";
     switch (p.support) {
-      case CheckpointSupport::kMethodMissing: how = "cannot checkpoint (no such method)"; break;
-      case CheckpointSupport::kNotImplemented: how = "cannot checkpoint (Unimplemented)"; break;
-      case CheckpointSupport::kCriu: how = "checkpoints through CRIU (--criu=false: cannot)"; break;
-      case CheckpointSupport::kSimulated: how = "checkpoints (simulated, beyond any runtime)"; break;
+      case CheckpointSupport::kMethodMissing:
+        how = "cannot checkpoint (no such method)";
+        break;
+      case CheckpointSupport::kNotImplemented:
+        how = "cannot checkpoint (Unimplemented)";
+        break;
+      case CheckpointSupport::kCriu:
+        how = "checkpoints through CRIU (--criu=false: cannot)";
+        break;
+      case CheckpointSupport::kSimulated:
+        how = "checkpoints (simulated, beyond any runtime)";
+        break;
     }
     absl::StrAppend(&out, p.name, p.name == std::string(kDefaultRuntimeProfile) ? " (default)" : "",
                     "\n  ", p.covers, "\n  Version: ", p.version.runtime_name, " ",
