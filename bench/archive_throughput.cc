@@ -73,8 +73,8 @@ int main(int argc, char** argv) {
   };
   std::vector<Series> series;
   for (const std::string& size : sizes) {
-    auto pod = bench::MakePod(stub.get(), "bench", "full-" + size, 1, true,
-                              bench::ZeroLatency(size));
+    auto pod =
+        bench::MakePod(stub.get(), "bench", "full-" + size, 1, true, bench::ZeroLatency(size));
     if (!pod.ok()) {
       std::cerr << pod.status() << "\n";
       return 1;
@@ -134,8 +134,10 @@ int main(int argc, char** argv) {
     if (dd.median > 0) row.ratio = ours.median / dd.median;
     row.target = ">= 0.9";
     row.met = row.ratio && *row.ratio >= 0.9;
-    row.detail = {{"ours_mib_s", bench::ToJson(ours)}, {"dd_mib_s", bench::ToJson(dd)},
-                  {"archive_bytes", s.archive_bytes}, {"peak_rss_bytes", s.peak_rss}};
+    row.detail = {{"ours_mib_s", bench::ToJson(ours)},
+                  {"dd_mib_s", bench::ToJson(dd)},
+                  {"archive_bytes", s.archive_bytes},
+                  {"peak_rss_bytes", s.peak_rss}};
     rows.push_back(row);
   }
   if (!series.empty()) {

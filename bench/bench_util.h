@@ -59,18 +59,18 @@ inline Summary Summarize(const std::vector<double>& v) {
 }
 
 inline nlohmann::json ToJson(const Summary& s) {
-  return {{"n", s.n},       {"median", s.median}, {"p25", s.p25}, {"p75", s.p75},
-          {"p99", s.p99},   {"min", s.min},       {"max", s.max}};
+  return {{"n", s.n},     {"median", s.median}, {"p25", s.p25}, {"p75", s.p75},
+          {"p99", s.p99}, {"min", s.min},       {"max", s.max}};
 }
 
 // One line of the final table. `met` is empty when the row has no target.
 struct Row {
-  std::string figure;      // "1", "2", ...
-  std::string name;        // what was measured
-  std::string ours;        // shown as is, e.g. "92 µs (p25-p75 90-95)"
-  std::string peer;        // the peer or floor, e.g. "151 µs containerd"
+  std::string figure;  // "1", "2", ...
+  std::string name;    // what was measured
+  std::string ours;    // shown as is, e.g. "92 µs (p25-p75 90-95)"
+  std::string peer;    // the peer or floor, e.g. "151 µs containerd"
   std::optional<double> ratio;
-  std::string target;      // e.g. "<= 0.75"
+  std::string target;  // e.g. "<= 0.75"
   std::optional<bool> met;
   nlohmann::json detail = nlohmann::json::object();  // raw numbers
 };
@@ -87,10 +87,10 @@ inline nlohmann::json ToJson(const Row& r) {
 inline void EmitRows(const std::vector<Row>& rows, const std::string& path) {
   nlohmann::json out = nlohmann::json::array();
   for (const Row& r : rows) {
-    std::printf("fig %-3s %-44s ours %-34s vs %-34s ratio %-7s target %-8s %s\n",
-                r.figure.c_str(), r.name.c_str(), r.ours.c_str(), r.peer.c_str(),
-                r.ratio ? std::to_string(*r.ratio).substr(0, 6).c_str() : "-",
-                r.target.c_str(), r.met ? (*r.met ? "met" : "MISSED") : "");
+    std::printf("fig %-3s %-44s ours %-34s vs %-34s ratio %-7s target %-8s %s\n", r.figure.c_str(),
+                r.name.c_str(), r.ours.c_str(), r.peer.c_str(),
+                r.ratio ? std::to_string(*r.ratio).substr(0, 6).c_str() : "-", r.target.c_str(),
+                r.met ? (*r.met ? "met" : "MISSED") : "");
     out.push_back(ToJson(r));
   }
   std::fflush(stdout);
@@ -183,7 +183,8 @@ inline double ProcCpuSeconds(const std::string& pid) {
     pos = sp + 1;
   }
   if (fields.size() < 13) return 0;  // fields[11], [12] are utime, stime
-  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::stod(fields[11]) + std::stod(fields[12])) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // Splits "1,8,32" into integers.

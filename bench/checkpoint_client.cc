@@ -74,14 +74,16 @@ absl::StatusOr<Node> MakeNode(runtime::v1::RuntimeService::Stub* stub, int pods,
   const std::string prefix = absl::StrCat("p", ::getpid(), "-");
   std::vector<Pod> made;
   for (int p = 0; p < pods; ++p) {
-    auto pod = MakePod(stub, "bench", absl::StrCat(prefix, p), per_pod, true, ZeroLatency(working_set));
+    auto pod =
+        MakePod(stub, "bench", absl::StrCat(prefix, p), per_pod, true, ZeroLatency(working_set));
     if (!pod.ok()) return pod.status();
     made.push_back(*pod);
   }
   Node node;
   for (int c = 0; c < per_pod; ++c) {
     for (int p = 0; p < pods; ++p) {
-      node.targets.push_back({absl::StrCat(prefix, p), absl::StrCat("c", c), made[p].container_ids[c]});
+      node.targets.push_back(
+          {absl::StrCat(prefix, p), absl::StrCat("c", c), made[p].container_ids[c]});
     }
   }
   return node;

@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   std::map<int, Cpu> cpu_ours, cpu_floor;
   auto cpu_now = [&] {
     return Cpu{endpoint_pid.empty() ? 0 : bench::ProcCpuSeconds(endpoint_pid),
-               cri_pid.empty() ? 0 : bench::ProcCpuSeconds(cri_pid), bench::ProcCpuSeconds("self"), 0};
+               cri_pid.empty() ? 0 : bench::ProcCpuSeconds(cri_pid), bench::ProcCpuSeconds("self"),
+               0};
   };
   auto add_cpu = [](Cpu* sum, const Cpu& a, const Cpu& b, long requests) {
     sum->endpoint += b.endpoint - a.endpoint;
@@ -122,8 +123,10 @@ int main(int argc, char** argv) {
     row.ratio = o.median / f.median;
     row.target = ">= 0.5";
     row.met = *row.ratio >= 0.5 && errors == 0;
-    row.detail = {{"endpoint_per_s", bench::ToJson(o)}, {"floor_per_s", bench::ToJson(f)},
-                  {"archive_bytes", bytes}, {"errors", errors}};
+    row.detail = {{"endpoint_per_s", bench::ToJson(o)},
+                  {"floor_per_s", bench::ToJson(f)},
+                  {"archive_bytes", bytes},
+                  {"errors", errors}};
     if (!endpoint_pid.empty() && !cri_pid.empty() && cpu_ours[c].requests > 0) {
       // What bounds the rate when the CPUs are the limit: CPU time per checkpoint.
       const Cpu& a = cpu_ours[c];

@@ -62,7 +62,7 @@ class CannedRuntime final : public v1::RuntimeService::Service {
 };
 
 struct Target {
-  std::string label;  // fake-cri, containerd, grpc-floor
+  std::string label;       // fake-cri, containerd, grpc-floor
   std::string sandbox_id;  // made here, removed at the end
   std::unique_ptr<v1::RuntimeService::Stub> stub;
   std::string status_id;  // a container to ask ContainerStatus about
@@ -163,7 +163,8 @@ int main(int argc, char** argv) {
     auto t = std::make_unique<Target>();
     t->label = label;
     t->stub = v1::RuntimeService::NewStub(*channel);
-    auto pod = bench::MakePod(t->stub.get(), "bench", "list-" + std::to_string(::getpid()), containers, false);
+    auto pod = bench::MakePod(t->stub.get(), "bench", "list-" + std::to_string(::getpid()),
+                              containers, false);
     if (!pod.ok()) {
       std::cerr << label << ": " << pod.status() << "\n";
       return false;
@@ -230,11 +231,10 @@ int main(int argc, char** argv) {
         "ContainerStatus/" + t->label, t.get(), &v1::RuntimeService::Stub::ContainerStatus, sreq);
   }
 
-  std::vector<std::string> args = {argv[0],
-                                   "--benchmark_repetitions=" + std::to_string(repetitions),
-                                   "--benchmark_enable_random_interleaving=true",
-                                   "--benchmark_min_time=" + std::to_string(min_time),
-                                   "--benchmark_color=false"};
+  std::vector<std::string> args = {
+      argv[0], "--benchmark_repetitions=" + std::to_string(repetitions),
+      "--benchmark_enable_random_interleaving=true",
+      "--benchmark_min_time=" + std::to_string(min_time), "--benchmark_color=false"};
   std::vector<char*> bargv;
   for (auto& a : args) bargv.push_back(a.data());
   int bargc = static_cast<int>(bargv.size());
@@ -257,8 +257,9 @@ int main(int argc, char** argv) {
     const bench::Summary floor = bench::Summarize(collector.micros[call + "/grpc-floor"]);
     bench::Row row;
     row.figure = "1";
-    row.name = call == "ListContainers" ? "CRI ListContainers (" + std::to_string(targets[0]->listed) + ")"
-                                        : "CRI " + call;
+    row.name = call == "ListContainers"
+                   ? "CRI ListContainers (" + std::to_string(targets[0]->listed) + ")"
+                   : "CRI " + call;
     row.ours = Micros(ours);
     row.target = "<= 0.75";
     row.detail = {{"fake_cri_us", bench::ToJson(ours)}, {"grpc_floor_us", bench::ToJson(floor)}};

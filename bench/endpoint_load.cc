@@ -72,8 +72,10 @@ int main(int argc, char** argv) {
     row.peer = bench::Fmt("%ld errors", r.errors);
     row.target = "0 errors";
     row.met = r.errors == 0;
-    row.detail = {{"rate_per_s", r.rate()}, {"latency_ms", bench::ToJson(s)},
-                  {"requests", r.requests}, {"errors", r.errors}};
+    row.detail = {{"rate_per_s", r.rate()},
+                  {"latency_ms", bench::ToJson(s)},
+                  {"requests", r.requests},
+                  {"errors", r.errors}};
     rows.push_back(row);
   }
   // The rest of the requests at the busiest level that is still cheap to run.
@@ -97,8 +99,8 @@ int main(int argc, char** argv) {
     row.ratio = before > 0 ? after / before : 0;
     row.target = "<= 1.10";
     row.met = before > 0 && after / before <= 1.10;
-    row.detail = {{"before_bytes", before}, {"after_bytes", after}, {"requests", done},
-                  {"errors", errors}};
+    row.detail = {
+        {"before_bytes", before}, {"after_bytes", after}, {"requests", done}, {"errors", errors}};
     rows.push_back(row);
   }
   bench::EmitRows(rows, json);

@@ -95,8 +95,10 @@ int main(int argc, char** argv) {
   median.ratio = se.median / sd.median;
   median.target = "<= 1.5";
   median.met = *median.ratio <= 1.5 && errors == 0;
-  median.detail = {{"endpoint_ms", bench::ToJson(se)}, {"direct_ms", bench::ToJson(sd)},
-                   {"lookups_ms", bench::ToJson(sl)}, {"errors", errors}};
+  median.detail = {{"endpoint_ms", bench::ToJson(se)},
+                   {"direct_ms", bench::ToJson(sd)},
+                   {"lookups_ms", bench::ToJson(sl)},
+                   {"errors", errors}};
   rows.push_back(median);
   bench::Row split;
   split.figure = "2";

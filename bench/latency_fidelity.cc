@@ -14,13 +14,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cmath>
-#include <map>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -28,12 +28,12 @@
 #include "absl/strings/str_split.h"
 #include "bench/bench_util.h"
 #include "common/log.h"
+#include "common/units.h"
 #include "fake-cri/annotations.h"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/profiles/runtime_profile.h"
 #include "fake-cri/server.h"
-#include "common/units.h"
 #include "grpcpp/create_channel.h"
 #include "nlohmann/json.hpp"
 #include "proto/cri_runtime_v1.grpc.pb.h"
@@ -84,12 +84,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     std::string v = argv[i + 1];
-    if (k == "--pages") pages = v;
-    else if (k == "--runtime-profile") profile = v;
-    else if (k == "--repeat") repeat = std::stoi(v);
-    else if (k == "--time-scale") time_scale = std::stod(v);
-    else if (k == "--json") json_out = v;
-    else if (k == "--sizes") sizes = absl::StrSplit(v, ',');
+    if (k == "--pages")
+      pages = v;
+    else if (k == "--runtime-profile")
+      profile = v;
+    else if (k == "--repeat")
+      repeat = std::stoi(v);
+    else if (k == "--time-scale")
+      time_scale = std::stod(v);
+    else if (k == "--json")
+      json_out = v;
+    else if (k == "--sizes")
+      sizes = absl::StrSplit(v, ',');
     else if (k == "--concurrency") {
       concurrency.clear();
       for (auto c : absl::StrSplit(v, ',')) concurrency.push_back(std::stoi(std::string(c)));
@@ -209,8 +215,12 @@ int main(int argc, char** argv) {
       hi = std::max(hi, mx);
       std::printf("%-8s %5d %11.3f %8.4f %8.4f %8.4f  %s\n", r.size.c_str(), r.concurrency,
                   r.modelled_s, med, mn, mx, ok ? "yes" : "NO");
-      sizes_json.push_back({{"size", r.size}, {"modelled_s", r.modelled_s}, {"median", med},
-                            {"min", mn}, {"max", mx}, {"met", ok}});
+      sizes_json.push_back({{"size", r.size},
+                            {"modelled_s", r.modelled_s},
+                            {"median", med},
+                            {"min", mn},
+                            {"max", mx},
+                            {"met", ok}});
     }
     bench::Row row;
     row.figure = "5";
@@ -239,7 +249,9 @@ int main(int argc, char** argv) {
       if (std::abs(ratio - 1) > std::abs(worst - 1)) worst = ratio;
       ours += bench::Fmt("%s%s %.2fs", ours.empty() ? "" : ", ", r.size.c_str(), seconds);
       real += bench::Fmt("%s%.2fs", real.empty() ? "" : "/", it->second);
-      detail.push_back({{"size", r.size}, {"fake_cri_s", seconds}, {"containerd_s", it->second},
+      detail.push_back({{"size", r.size},
+                        {"fake_cri_s", seconds},
+                        {"containerd_s", it->second},
                         {"ratio", ratio}});
     }
     bench::Row row;

@@ -77,7 +77,8 @@ LoadResult RunFloorLoad(const std::string& dir, size_t bytes, int concurrency, d
     CheckpointResult r;
     const auto start = SteadyClock::now();
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
+    bool ok = fd >= 0 &&
+              ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
               ::fsync(fd) == 0;
     if (fd >= 0) ok = ::close(fd) == 0 && ok;
     ok = ok && ::rename(tmp.c_str(), name.c_str()) == 0;

@@ -28,7 +28,8 @@ struct LoadResult {
 // Keep-alive endpoint clients, one per thread, kept across runs.
 class EndpointLoad {
  public:
-  EndpointLoad(EndpointAddress address, const Node* node) : address_(std::move(address)), node_(node) {}
+  EndpointLoad(EndpointAddress address, const Node* node)
+      : address_(std::move(address)), node_(node) {}
   // Runs `concurrency` threads for `seconds`, or until `max_requests` (if > 0)
   // are done. Containers are taken round-robin across all runs; each archive is
   // deleted by the client once answered.

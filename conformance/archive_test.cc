@@ -55,7 +55,8 @@ void OwnerOnly(TestContext& t) {
   std::string path = CheckpointOrSkip(t, e.ContainerFor(t.id()));
   PathFacts f = InspectPath(path);
   if (!f.exists || !f.regular) {
-    t.Skip("precondition: no regular file at " + path + " (archive.regular-file-at-returned-path fails)");
+    t.Skip("precondition: no regular file at " + path +
+           " (archive.regular-file-at-returned-path fails)");
   }
   t.Check(f.mode == 0600, path + " has mode " + ModeText(f.mode) + ", want 0600 (owner only)");
   // The runtime's user: ours when the stack runs in this process; otherwise
@@ -79,7 +80,8 @@ void ReadableTar(TestContext& t) {
   std::string path = CheckpointOrSkip(t, t.endpoint().ContainerFor(t.id()));
   PathFacts f = InspectPath(path);
   if (!f.exists || !f.regular) {
-    t.Skip("precondition: no regular file at " + path + " (archive.regular-file-at-returned-path fails)");
+    t.Skip("precondition: no regular file at " + path +
+           " (archive.regular-file-at-returned-path fails)");
   }
   TarFacts tar = ReadTar(path);
   t.Check(tar.readable, path + " is not a plain tar archive to libarchive: " + tar.error);
@@ -92,11 +94,13 @@ void RequiredEntries(TestContext& t) {
   std::string path = CheckpointOrSkip(t, c);
   PathFacts f = InspectPath(path);
   if (!f.exists || !f.regular) {
-    t.Skip("precondition: no regular file at " + path + " (archive.regular-file-at-returned-path fails)");
+    t.Skip("precondition: no regular file at " + path +
+           " (archive.regular-file-at-returned-path fails)");
   }
   TarFacts tar = ReadTar(path);
   if (!tar.readable) {
-    t.Skip("precondition: " + path + " is not a readable tar (archive.readable-by-independent-tar-reader fails)");
+    t.Skip("precondition: " + path +
+           " is not a readable tar (archive.readable-by-independent-tar-reader fails)");
   }
   std::set<std::string> names(tar.names.begin(), tar.names.end());
   for (const char* entry : kRequiredEntries) {
@@ -141,7 +145,8 @@ void NothingPartialAfterFailure(TestContext& t) {
   const ContainerRef& c = e.ContainerFor(t.id());
   std::set<std::string> before = Names(t, e.CheckpointsDir());
   // The disk fills up half-way through the archive.
-  t.InjectFault(c, {{"effect", "disk-full"}, {"method", "CheckpointContainer"}, {"after_bytes", "4Ki"}});
+  t.InjectFault(
+      c, {{"effect", "disk-full"}, {"method", "CheckpointContainer"}, {"after_bytes", "4Ki"}});
   HttpResult r = PostCheckpoint(t, c);
   t.Check(r.sent && r.status == 500,
           "POST " + c.Path() + " with the disk full answered " + r.Describe() + ", want 500");
@@ -161,17 +166,20 @@ void AddArchiveRequirements(Requirements* out) {
   out->push_back({"archive.owner-only-0600",
                   "the archive has mode 0600 and belongs to the runtime's user (root on a node)",
                   kNeedsEndpoint, false, false, OwnerOnly});
-  out->push_back({"archive.checkpoints-dir-0700",
-                  "<root-dir>/checkpoints is a directory with mode 0700 (the kubelet creates it so, "
-                  "but leaves an existing one as it is)",
-                  kNeedsEndpoint, false, false, CheckpointsDir0700, Level::kShould});
-  out->push_back({"archive.readable-by-independent-tar-reader",
-                  "the archive is a plain tar that an independent reader (libarchive) reads to the end",
-                  kNeedsEndpoint, false, false, ReadableTar});
-  out->push_back({"archive.contains-required-entries",
-                  "the archive holds spec.dump, config.dump and checkpoint/inventory.img, and its JSON "
-                  "names the checkpointed container",
-                  kNeedsEndpoint, false, false, RequiredEntries});
+  out->push_back(
+      {"archive.checkpoints-dir-0700",
+       "<root-dir>/checkpoints is a directory with mode 0700 (the kubelet creates it so, "
+       "but leaves an existing one as it is)",
+       kNeedsEndpoint, false, false, CheckpointsDir0700, Level::kShould});
+  out->push_back(
+      {"archive.readable-by-independent-tar-reader",
+       "the archive is a plain tar that an independent reader (libarchive) reads to the end",
+       kNeedsEndpoint, false, false, ReadableTar});
+  out->push_back(
+      {"archive.contains-required-entries",
+       "the archive holds spec.dump, config.dump and checkpoint/inventory.img, and its JSON "
+       "names the checkpointed container",
+       kNeedsEndpoint, false, false, RequiredEntries});
   out->push_back({"archive.nothing-left-behind",
                   "after a successful checkpoint the checkpoints directory holds its archive and "
                   "nothing else new (no temporary file)",

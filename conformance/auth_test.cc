@@ -61,7 +61,8 @@ class UntrustedClient {
 
 void UntrustedClientCertificate(TestContext& t) {
   const EndpointTarget& e = t.endpoint();
-  if (e.url.rfind("https://", 0) != 0) t.Skip("the endpoint serves plain HTTP: no client certificates");
+  if (e.url.rfind("https://", 0) != 0)
+    t.Skip("the endpoint serves plain HTTP: no client certificates");
   UntrustedClient client;
   const ContainerRef& c = e.main;
   HttpResult r = Send(t, "POST", c.Path(), &client.credentials());
@@ -72,8 +73,9 @@ void UntrustedClientCertificate(TestContext& t) {
 void NotAllowed(TestContext& t) {
   const EndpointTarget& e = t.endpoint();
   if (e.denied.empty()) {
-    t.Skip("needs an authenticated identity that may not create nodes/checkpoint: "
-           "--denied-token-file, or --denied-client-cert and --denied-client-key");
+    t.Skip(
+        "needs an authenticated identity that may not create nodes/checkpoint: "
+        "--denied-token-file, or --denied-client-cert and --denied-client-key");
   }
   const ContainerRef& c = e.main;
   HttpResult r = Send(t, "POST", c.Path(), &e.denied);
@@ -100,13 +102,14 @@ void AnonymousAuthOff(TestContext& t) {
 
 void UnauthenticatedLearnsNothing(TestContext& t) {
   ContainerRef c = NoSuchPod(t.endpoint());
-  ExpectAnswer(t, "POST " + c.Path() + " without credentials", Send(t, "POST", c.Path(), &kNoCredentials),
-               401, "Unauthorized");
+  ExpectAnswer(t, "POST " + c.Path() + " without credentials",
+               Send(t, "POST", c.Path(), &kNoCredentials), 401, "Unauthorized");
 }
 
 void UnauthorizedLearnsNothing(TestContext& t) {
   const EndpointTarget& e = t.endpoint();
-  if (e.denied.empty()) t.Skip("needs --denied-token-file, or --denied-client-cert and --denied-client-key");
+  if (e.denied.empty())
+    t.Skip("needs --denied-token-file, or --denied-client-cert and --denied-client-key");
   ContainerRef c = NoSuchPod(e);
   HttpResult r = Send(t, "POST", c.Path(), &e.denied);
   t.Check(r.sent && r.status == 403,
@@ -122,23 +125,27 @@ void AddAuthRequirements(Requirements* out) {
                   kNeedsEndpoint | kNeedsAnonymousOff, false, false, WithoutCredentials});
   out->push_back({"auth.401-bad-token", "an unknown bearer token answers 401 \"Unauthorized\"",
                   kNeedsEndpoint, false, false, BadToken});
-  out->push_back({"auth.401-untrusted-client-certificate",
-                  "a client certificate from a CA the node does not trust answers 401 \"Unauthorized\"",
-                  kNeedsEndpoint, false, false, UntrustedClientCertificate});
-  out->push_back({"auth.403-not-allowed",
-                  "an authenticated user without permission answers 403 as the kubelet's version "
-                  "does: \"Forbidden (user=<user>, verb=create, resource=nodes, subresource=proxy)\" "
-                  "up to 1.29, \"...subresource=checkpoint)\" in 1.30-1.31, \"...subresource(s)="
-                  "[checkpoint])\" and a newline from 1.32",
-                  kNeedsEndpoint, false, false, NotAllowed});
-  out->push_back({"auth.401-before-pod-lookup",
-                  "without credentials an unknown pod answers 401, not 404: nothing is learnt before "
-                  "authentication",
-                  kNeedsEndpoint | kNeedsAnonymousOff, false, false, UnauthenticatedLearnsNothing});
-  out->push_back({"auth.403-before-pod-lookup",
-                  "a user without permission gets 403 for an unknown pod, not 404: nothing is learnt "
-                  "before authorization",
-                  kNeedsEndpoint, false, false, UnauthorizedLearnsNothing});
+  out->push_back(
+      {"auth.401-untrusted-client-certificate",
+       "a client certificate from a CA the node does not trust answers 401 \"Unauthorized\"",
+       kNeedsEndpoint, false, false, UntrustedClientCertificate});
+  out->push_back(
+      {"auth.403-not-allowed",
+       "an authenticated user without permission answers 403 as the kubelet's version "
+       "does: \"Forbidden (user=<user>, verb=create, resource=nodes, subresource=proxy)\" "
+       "up to 1.29, \"...subresource=checkpoint)\" in 1.30-1.31, \"...subresource(s)="
+       "[checkpoint])\" and a newline from 1.32",
+       kNeedsEndpoint, false, false, NotAllowed});
+  out->push_back(
+      {"auth.401-before-pod-lookup",
+       "without credentials an unknown pod answers 401, not 404: nothing is learnt before "
+       "authentication",
+       kNeedsEndpoint | kNeedsAnonymousOff, false, false, UnauthenticatedLearnsNothing});
+  out->push_back(
+      {"auth.403-before-pod-lookup",
+       "a user without permission gets 403 for an unknown pod, not 404: nothing is learnt "
+       "before authorization",
+       kNeedsEndpoint, false, false, UnauthorizedLearnsNothing});
   out->push_back({"auth.anonymous-auth-off",
                   "requests without credentials are refused (anonymous auth off, as the "
                   "KubeletConfiguration file's default; the bare --anonymous-auth flag defaults "

@@ -37,7 +37,8 @@ void TwoQuickCheckpoints(TestContext& t) {
     t.Note("file checks skipped: " + e.CheckpointsDir() + " is not reachable from here");
     return;
   }
-  t.Check(FileDigest(first) == digest, "the first archive " + first + " changed during the second checkpoint");
+  t.Check(FileDigest(first) == digest,
+          "the first archive " + first + " changed during the second checkpoint");
   PathFacts f = InspectPath(second);
   t.Check(f.exists && f.regular, "no regular file at the second archive's path " + second);
   TarFacts tar = ReadTar(second);
@@ -52,7 +53,8 @@ void ConcurrentContainers(TestContext& t) {
   std::vector<ContainerRef> containers = {e.ContainerFor(t.id())};
   containers.insert(containers.end(), e.others.begin(), e.others.end());
   if (containers.size() < 2) {
-    t.Skip("needs --other-containers NS/POD/NAME,...: more running containers to checkpoint at once");
+    t.Skip(
+        "needs --other-containers NS/POD/NAME,...: more running containers to checkpoint at once");
   }
   std::vector<HttpResult> results(containers.size());
   std::vector<std::thread> threads;
@@ -64,13 +66,16 @@ void ConcurrentContainers(TestContext& t) {
   std::set<std::string> paths;
   for (size_t i = 0; i < containers.size(); ++i) {
     const ContainerRef& c = containers[i];
-    if (auto text = CannotCheckpointText(results[i], c)) t.Skip("the runtime cannot checkpoint: " + *text);
+    if (auto text = CannotCheckpointText(results[i], c))
+      t.Skip("the runtime cannot checkpoint: " + *text);
     t.Check(results[i].sent && results[i].status == 200,
             "POST " + c.Path() + " (one of " + std::to_string(containers.size()) +
                 " at once) answered " + results[i].Describe() + ", want 200");
     std::string why;
     auto path = ParseItems(results[i].body, &why);
-    if (!path) t.Skip("precondition: a 200 body is " + why + " (responses.200-items-json-with-archive-path fails)");
+    if (!path)
+      t.Skip("precondition: a 200 body is " + why +
+             " (responses.200-items-json-with-archive-path fails)");
     t.Check(paths.insert(*path).second, "two containers got the same archive path " + *path);
   }
   if (!InspectPath(e.CheckpointsDir()).exists) {
@@ -84,11 +89,12 @@ void ConcurrentContainers(TestContext& t) {
 }  // namespace
 
 void AddConcurrencyRequirements(Requirements* out) {
-  out->push_back({"concurrency.two-quick-checkpoints-two-intact-archives",
-                  "two checkpoints of one container in quick succession give two distinct archives, "
-                  "the first unchanged by the second (a kubelet names both after the same second "
-                  "and a runtime writes the second over the first)",
-                  kNeedsEndpoint, false, false, TwoQuickCheckpoints, Level::kShould});
+  out->push_back(
+      {"concurrency.two-quick-checkpoints-two-intact-archives",
+       "two checkpoints of one container in quick succession give two distinct archives, "
+       "the first unchanged by the second (a kubelet names both after the same second "
+       "and a runtime writes the second over the first)",
+       kNeedsEndpoint, false, false, TwoQuickCheckpoints, Level::kShould});
   out->push_back({"concurrency.different-containers-at-once",
                   "checkpoints of different containers at the same time all succeed, each with its "
                   "own intact archive",

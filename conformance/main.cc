@@ -9,10 +9,10 @@
 
 #include "common/log.h"
 #include "conformance/framework/bundled_stack.h"
+#include "conformance/framework/kubelet_forms.h"
 #include "conformance/framework/options.h"
 #include "conformance/framework/report.h"
 #include "conformance/framework/runner.h"
-#include "conformance/framework/kubelet_forms.h"
 #include "conformance/framework/target_probe.h"
 
 namespace {
@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
     }
     std::string what;
     if (target.endpoint) what = "endpoint " + target.endpoint->url;
-    if (target.runtime) what += (what.empty() ? "" : " and ") + std::string("runtime ") + target.runtime->endpoint;
+    if (target.runtime)
+      what += (what.empty() ? "" : " and ") + std::string("runtime ") + target.runtime->endpoint;
     target.description = what;
   }
   if (target.endpoint) {

@@ -37,8 +37,10 @@ void OneCheckpointMovesCounters(TestContext& t) {
           "kubelet_runtime_operations_total{operation_type=\"checkpoint_container\"} went from " +
               Num(before.total) + " to " + Num(after.total) + " over one checkpoint, want +1");
   t.Check(after.errors == before.errors,
-          "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"} went from " +
-              Num(before.errors) + " to " + Num(after.errors) + " over one good checkpoint, want +0");
+          "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"} went "
+          "from " +
+              Num(before.errors) + " to " + Num(after.errors) +
+              " over one good checkpoint, want +0");
 }
 
 // The kubelet rejects a negative timeout inside its instrumented CRI call
@@ -54,23 +56,26 @@ void NegativeTimeoutCountedAsError(TestContext& t) {
   Counts after = ReadCounts(t);
   t.Check(after.total - before.total == 1 && after.errors - before.errors == 1,
           "over one checkpoint with timeout=-1, kubelet_runtime_operations_total and _errors_total"
-          "{operation_type=\"checkpoint_container\"} went from " + Num(before.total) + " and " +
-              Num(before.errors) + " to " + Num(after.total) + " and " + Num(after.errors) +
+          "{operation_type=\"checkpoint_container\"} went from " +
+              Num(before.total) + " and " + Num(before.errors) + " to " + Num(after.total) +
+              " and " + Num(after.errors) +
               ", want +1 and +1 (the kubelet refuses the value inside its instrumented call)");
 }
 
 }  // namespace
 
 void AddMetricsRequirements(Requirements* out) {
-  out->push_back({"metrics.checkpoint-counted-once-without-error",
-                  "one checkpoint moves kubelet_runtime_operations_total{checkpoint_container} by 1 and "
-                  "its errors_total by 0, on /metrics",
-                  kNeedsEndpoint, true, false, OneCheckpointMovesCounters});
-  out->push_back({"metrics.negative-timeout-counted-as-error",
-                  "a checkpoint with timeout=-1 moves kubelet_runtime_operations_total and "
-                  "_errors_total{checkpoint_container} by 1 each: the kubelet refuses it inside its "
-                  "instrumented CRI call",
-                  kNeedsEndpoint, true, false, NegativeTimeoutCountedAsError});
+  out->push_back(
+      {"metrics.checkpoint-counted-once-without-error",
+       "one checkpoint moves kubelet_runtime_operations_total{checkpoint_container} by 1 and "
+       "its errors_total by 0, on /metrics",
+       kNeedsEndpoint, true, false, OneCheckpointMovesCounters});
+  out->push_back(
+      {"metrics.negative-timeout-counted-as-error",
+       "a checkpoint with timeout=-1 moves kubelet_runtime_operations_total and "
+       "_errors_total{checkpoint_container} by 1 each: the kubelet refuses it inside its "
+       "instrumented CRI call",
+       kNeedsEndpoint, true, false, NegativeTimeoutCountedAsError});
 }
 
 }  // namespace conformance

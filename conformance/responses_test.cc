@@ -21,7 +21,8 @@ void Answers200WithArchivePath(TestContext& t) {
   HttpResult r = PostCheckpoint(t, c);
   std::time_t after = system_clock::to_time_t(system_clock::now());
   if (auto text = CannotCheckpointText(r, c)) t.Skip("the runtime cannot checkpoint: " + *text);
-  t.Check(r.sent && r.status == 200, "POST " + c.Path() + " answered " + r.Describe() + ", want 200");
+  t.Check(r.sent && r.status == 200,
+          "POST " + c.Path() + " answered " + r.Describe() + ", want 200");
   std::string type = r.Header("content-type");
   t.Check(type.rfind("application/json", 0) == 0,
           "Content-Type is \"" + type + "\", want application/json");
@@ -40,9 +41,11 @@ void Answers200WithArchivePath(TestContext& t) {
   }
   if (e.same_host) {
     std::string want = LocalOffsetText(name.when);
-    bool ok = want == "Z" ? name.stamp.back() == 'Z' : name.stamp.size() > 6 &&
-                                                           name.stamp.substr(name.stamp.size() - 6) == want;
-    t.Check(ok, "the stamp " + name.stamp + " is not in the node's local time zone (offset " + want + ")");
+    bool ok = want == "Z"
+                  ? name.stamp.back() == 'Z'
+                  : name.stamp.size() > 6 && name.stamp.substr(name.stamp.size() - 6) == want;
+    t.Check(ok, "the stamp " + name.stamp + " is not in the node's local time zone (offset " +
+                    want + ")");
   }
   t.Note("archive: " + *path);
 }
@@ -64,11 +67,13 @@ void ApiEnabled(TestContext& t) {
 void GateDisabledIsUnregistered(TestContext& t) {
   const EndpointTarget& e = t.endpoint();
   if (e.gate_disabled_url.empty()) {
-    t.Skip("needs --gate-disabled-url: the same node started with "
-           "--feature-gates=ContainerCheckpoint=false");
+    t.Skip(
+        "needs --gate-disabled-url: the same node started with "
+        "--feature-gates=ContainerCheckpoint=false");
   }
   // No credentials: an unregistered path answers before authentication.
-  HttpResult r = SendRequest(e, e.gate_disabled_url, "POST", e.main.Path(), Credentials{}, t.Remaining());
+  HttpResult r =
+      SendRequest(e, e.gate_disabled_url, "POST", e.main.Path(), Credentials{}, t.Remaining());
   // Go's http.NotFound: the text and a newline.
   bool ok = r.sent && r.status == 404 && r.body == "404 page not found\n";
   t.Check(ok, "POST " + e.main.Path() + " without credentials, gate off, answered " + r.Describe() +
@@ -78,15 +83,16 @@ void GateDisabledIsUnregistered(TestContext& t) {
 
 void PostCheckpointRootAnswer(TestContext& t) {
   HttpResult r = Send(t, "POST", "/checkpoint");
-  ExpectVersioned(t, "POST /checkpoint", r, [](int minor) { return PostCheckpointRoot(minor, true); });
+  ExpectVersioned(t, "POST /checkpoint", r,
+                  [](int minor) { return PostCheckpointRoot(minor, true); });
 }
 
 void NonJsonAcceptAnswer(TestContext& t) {
   const ContainerRef& c = t.endpoint().main;
   const EndpointTarget& e = t.endpoint();
   // The suite's POSTs carry Content-Length: 0.
-  HttpResult r = SendRequest(e, e.url, "POST", c.Path(), e.allowed, t.Remaining(),
-                             {{"Accept", "text/plain"}});
+  HttpResult r =
+      SendRequest(e, e.url, "POST", c.Path(), e.allowed, t.Remaining(), {{"Accept", "text/plain"}});
   ExpectVersioned(t, "POST " + c.Path() + " with Accept: text/plain", r,
                   [](int minor) { return NonJsonAccept(minor, /*content_length_zero=*/true); });
 }
@@ -131,7 +137,8 @@ void GetIsNotAllowed(TestContext& t) {
            "): grant it to check 405");
   }
   ExpectAnswer(t, "GET " + c.Path(), r, 405, "405: Method Not Allowed");
-  t.Check(r.Header("allow") == "POST", "the 405 has Allow: \"" + r.Header("allow") + "\", want \"POST\"");
+  t.Check(r.Header("allow") == "POST",
+          "the 405 has Allow: \"" + r.Header("allow") + "\", want \"POST\"");
 }
 
 void RuntimeErrorCarriedThrough(TestContext& t) {
@@ -140,9 +147,10 @@ void RuntimeErrorCarriedThrough(TestContext& t) {
                     {"method", "CheckpointContainer"},
                     {"code", "Internal"},
                     {"message", "conformance: injected runtime failure"}});
-  ExpectAnswer(t, "POST " + c.Path(), PostCheckpoint(t, c), 500,
-               "checkpointing of " + c.Slash() +
-                   " failed (rpc error: code = Internal desc = conformance: injected runtime failure)");
+  ExpectAnswer(
+      t, "POST " + c.Path(), PostCheckpoint(t, c), 500,
+      "checkpointing of " + c.Slash() +
+          " failed (rpc error: code = Internal desc = conformance: injected runtime failure)");
 }
 
 // One real runtime that cannot checkpoint: the fake-cri effect that plays it
@@ -191,8 +199,9 @@ void CannotCheckpointIs500(TestContext& t) {
   const ContainerRef& c = t.endpoint().ContainerFor(t.id());
   HttpResult r = PostCheckpoint(t, c);
   if (r.sent && r.status == 200) {
-    t.Skip("this runtime checkpoints; the texts of runtimes that cannot are checked against "
-           "fake-cri (responses.500-unimplemented-*)");
+    t.Skip(
+        "this runtime checkpoints; the texts of runtimes that cannot are checked against "
+        "fake-cri (responses.500-unimplemented-*)");
   }
   auto text = CannotCheckpointText(r, c);
   t.Check(text.has_value(), "POST " + c.Path() + " answered " + r.Describe() +
@@ -229,10 +238,11 @@ void AddResponseRequirements(Requirements* out) {
                   "<root>/checkpoints/checkpoint-<pod>_<ns>-<container>-<RFC 3339>.tar stamped "
                   "within the request in the node's time zone",
                   kNeedsEndpoint, false, false, Answers200WithArchivePath});
-  out->push_back({"responses.404-gate-disabled",
-                  "with the ContainerCheckpoint gate off the path is not registered: 404 \"404 page "
-                  "not found\\n\", before authentication",
-                  kNeedsEndpoint, false, false, GateDisabledIsUnregistered});
+  out->push_back(
+      {"responses.404-gate-disabled",
+       "with the ContainerCheckpoint gate off the path is not registered: 404 \"404 page "
+       "not found\\n\", before authentication",
+       kNeedsEndpoint, false, false, GateDisabledIsUnregistered});
   out->push_back({"responses.404-unknown-namespace",
                   "a namespace with no such pod answers 404 \"pod does not exist\"", kNeedsEndpoint,
                   false, false, UnknownNamespace});
@@ -278,10 +288,11 @@ void AddResponseRequirements(Requirements* out) {
                   "on a runtime that cannot checkpoint, a checkpoint answers 500 with a text the "
                   "node e2e test recognises",
                   kNeedsEndpoint, false, false, CannotCheckpointIs500});
-  out->push_back({"responses.500-negative-timeout",
-                  "timeout=-1 answers 500 \"checkpointing of ... failed (CheckpointContainer requires "
-                  "the timeout value to be > 0)\"",
-                  kNeedsEndpoint, false, false, NegativeTimeout});
+  out->push_back(
+      {"responses.500-negative-timeout",
+       "timeout=-1 answers 500 \"checkpointing of ... failed (CheckpointContainer requires "
+       "the timeout value to be > 0)\"",
+       kNeedsEndpoint, false, false, NegativeTimeout});
   out->push_back({"responses.500-container-not-running",
                   "a container that is not running answers 500 \"checkpointing of ... failed "
                   "(container <name> not found)\"",

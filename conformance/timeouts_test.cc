@@ -23,7 +23,9 @@ std::string GoDuration(nanoseconds d) {
   return std::to_string(duration_cast<milliseconds>(d).count()) + "ms";
 }
 
-double Seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // D in whole seconds, rounded up.
 long long DSeconds(const EndpointTarget& e) {
@@ -31,7 +33,9 @@ long long DSeconds(const EndpointTarget& e) {
 }
 
 void SlowCheckpoint(TestContext& t, const ContainerRef& c, nanoseconds latency) {
-  t.InjectFault(c, {{"effect", "latency"}, {"method", "CheckpointContainer"}, {"latency", GoDuration(latency)}});
+  t.InjectFault(
+      c,
+      {{"effect", "latency"}, {"method", "CheckpointContainer"}, {"latency", GoDuration(latency)}});
 }
 
 void DeadlineExceeded(TestContext& t) {
@@ -42,11 +46,13 @@ void DeadlineExceeded(TestContext& t) {
   // The endpoint's own deadline renders as grpc-go's "context deadline
   // exceeded"; the runtime, told the same timeout, may answer DeadlineExceeded
   // a moment earlier in its own words. Both are the deadline.
-  std::string prefix = "checkpointing of " + c.Slash() + " failed (rpc error: code = DeadlineExceeded desc = ";
+  std::string prefix =
+      "checkpointing of " + c.Slash() + " failed (rpc error: code = DeadlineExceeded desc = ";
   t.Check(r.sent && r.status == 500 && r.body.rfind(prefix, 0) == 0 && r.body.back() == ')',
           "POST " + c.Path() + " (checkpoint slower than the runtime request timeout) answered " +
               r.Describe() + ", want 500 \"" + prefix + "context deadline exceeded)\"");
-  if (r.body != prefix + "context deadline exceeded)") t.Note("the runtime's deadline answered first: " + r.body);
+  if (r.body != prefix + "context deadline exceeded)")
+    t.Note("the runtime's deadline answered first: " + r.body);
   auto took = r.finished - r.started;
   t.Check(took + milliseconds(50) >= e.runtime_request_timeout,
           "the 500 came after " + std::to_string(Seconds(took)) +
@@ -67,10 +73,10 @@ void ExpectSlowCheckpointSucceeds(TestContext& t, nanoseconds latency, long long
     t.Note("the runtime cannot checkpoint (" + *text + "), and answered after the whole latency");
     return;
   }
-  t.Check(r.sent && r.status == 200,
-          "POST " + c.Path() + query + " of a checkpoint taking " + GoDuration(latency) +
-              " (runtime request timeout " + GoDuration(e.runtime_request_timeout) + ") answered " +
-              r.Describe() + ", want 200: " + rule);
+  t.Check(r.sent && r.status == 200, "POST " + c.Path() + query + " of a checkpoint taking " +
+                                         GoDuration(latency) + " (runtime request timeout " +
+                                         GoDuration(e.runtime_request_timeout) + ") answered " +
+                                         r.Describe() + ", want 200: " + rule);
 }
 
 void ShorterValueDoesNotShorten(TestContext& t) {
@@ -103,19 +109,19 @@ void LastValueWins(TestContext& t) {
     t.Note("the runtime cannot checkpoint; only the parsing half was checked");
     return;
   }
-  t.Check(r.sent && r.status == 200,
-          "POST " + c.Path() + query + " answered " + r.Describe() + ", want 200 (the last value, " +
-              longer + "s, in force)");
+  t.Check(r.sent && r.status == 200, "POST " + c.Path() + query + " answered " + r.Describe() +
+                                         ", want 200 (the last value, " + longer + "s, in force)");
 }
 
 }  // namespace
 
 void AddTimeoutRequirements(Requirements* out) {
-  out->push_back({"timeouts.500-deadline-exceeded",
-                  "a checkpoint that outlasts the runtime request timeout answers 500 \"checkpointing "
-                  "of ... failed (rpc error: code = DeadlineExceeded desc = context deadline "
-                  "exceeded)\" (or the runtime's own DeadlineExceeded text), not before that timeout",
-                  kNeedsEndpoint | kNeedsControl, false, true, DeadlineExceeded});
+  out->push_back(
+      {"timeouts.500-deadline-exceeded",
+       "a checkpoint that outlasts the runtime request timeout answers 500 \"checkpointing "
+       "of ... failed (rpc error: code = DeadlineExceeded desc = context deadline "
+       "exceeded)\" (or the runtime's own DeadlineExceeded text), not before that timeout",
+       kNeedsEndpoint | kNeedsControl, false, true, DeadlineExceeded});
   out->push_back({"timeouts.shorter-value-does-not-shorten",
                   "a timeout below the runtime request timeout does not shorten the deadline",
                   kNeedsEndpoint | kNeedsControl, false, true, ShorterValueDoesNotShorten});
@@ -123,8 +129,8 @@ void AddTimeoutRequirements(Requirements* out) {
                   "a timeout above the runtime request timeout lengthens the deadline to it",
                   kNeedsEndpoint | kNeedsControl, false, true, LongerValueLengthens});
   out->push_back({"timeouts.last-value-wins",
-                  "with several timeout values the last one is parsed and used",
-                  kNeedsEndpoint, false, true, LastValueWins});
+                  "with several timeout values the last one is parsed and used", kNeedsEndpoint,
+                  false, true, LastValueWins});
 }
 
 }  // namespace conformance

@@ -44,7 +44,9 @@ absl::Status CallGate::Enter(const std::string& container_id, GateCall* call) {
       until = clock_->Now() + (ctx->deadline() - std::chrono::system_clock::now());
     }
     clock_->SleepUntil(until, stop);
-    if (stop()) return absl::CancelledError(absl::StrCat(call->method, " cancelled while hanging (fault hang)"));
+    if (stop())
+      return absl::CancelledError(
+          absl::StrCat(call->method, " cancelled while hanging (fault hang)"));
     return absl::DeadlineExceededError(absl::StrCat(call->method, " hung (fault hang)"));
   }
   if (d.error) return *d.error;

@@ -45,8 +45,8 @@ class CallGate {
   // `container_id`: the id the request names, "" for calls that name none
   // (rules may name a container by id or by name).
   template <typename Body>
-  grpc::Status Serve(grpc::ServerContext* ctx, const char* method,
-                     const std::string& container_id, Body body) {
+  grpc::Status Serve(grpc::ServerContext* ctx, const char* method, const std::string& container_id,
+                     Body body) {
     GateCall call{method, clock_->Now(), {}, ctx};
     absl::Status result = Enter(container_id, &call);
     if (result.ok()) result = body(static_cast<const GateCall&>(call));

@@ -62,8 +62,8 @@ struct Checkpointer::Run {
   absl::Status Interrupted(Clock* clock) const {
     if (stop()) return absl::CancelledError("checkpoint cancelled: the client went away");
     if (clock->Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "checkpoint of container \"", container.id, "\" did not finish before its deadline"));
+      return absl::DeadlineExceededError(absl::StrCat("checkpoint of container \"", container.id,
+                                                      "\" did not finish before its deadline"));
     }
     return absl::OkStatus();
   }
@@ -225,8 +225,8 @@ absl::Status Checkpointer::CheckpointAtomic(Run& run) {
   // The reference profile checks the location before it starts.
   const std::string& loc = run.call.location;
   if (loc.find('\0') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "checkpoint location \"", absl::CEscape(loc), "\" contains a NUL byte"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint location \"", absl::CEscape(loc), "\" contains a NUL byte"));
   }
   if (loc.empty() || loc[0] != '/' || loc.back() == '/') {
     return absl::InvalidArgumentError(
@@ -234,17 +234,18 @@ absl::Status Checkpointer::CheckpointAtomic(Run& run) {
   }
   struct stat st;
   if (!ops_->Stat(DirOf(loc), &st).ok() || !S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "directory of checkpoint location \"", loc,
-        "\" does not exist (the caller creates it; the runtime does not)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("directory of checkpoint location \"", loc,
+                     "\" does not exist (the caller creates it; the runtime does not)"));
   }
   if (ops_->Lstat(loc, &st).ok()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "checkpoint location \"", loc, "\" already exists; refusing to overwrite it"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("checkpoint location \"", loc, "\" already exists; refusing to overwrite it"));
   }
   const std::string id = run.container.id;
   if (!Enter(id, run.deadline, run.stop)) {
-    if (run.stop()) return absl::CancelledError("checkpoint cancelled while waiting for the container");
+    if (run.stop())
+      return absl::CancelledError("checkpoint cancelled while waiting for the container");
     return absl::DeadlineExceededError(absl::StrCat(
         "deadline passed while another checkpoint of container \"", id, "\" was running"));
   }

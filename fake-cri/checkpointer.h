@@ -48,10 +48,10 @@ struct CheckpointerOptions {
 struct CheckpointCall {
   std::string container_id;
   std::string location;
-  int64_t timeout_seconds = 0;            // the request's field; 0 = default
+  int64_t timeout_seconds = 0;             // the request's field; 0 = default
   std::optional<SteadyTime> rpc_deadline;  // the gRPC deadline, if the client set one
-  std::function<bool()> cancelled;        // true once the client has gone
-  SteadyTime received{};                  // when the call arrived
+  std::function<bool()> cancelled;         // true once the client has gone
+  SteadyTime received{};                   // when the call arrived
   ArchiveFaults faults;
 };
 

@@ -11,10 +11,10 @@
 #include "fake-cri/archive/faulty_file_ops.h"
 #include "fake-cri/checkpointer.h"
 #include "fake-cri/checkpointer_test_base.h"
+#include "gtest/gtest.h"
 #include "testing/archive_reader.h"
 #include "testing/fake_cri_clock.h"
 #include "testing/temp_dir.h"
-#include "gtest/gtest.h"
 
 namespace fakecri {
 
@@ -48,14 +48,18 @@ class RecordingOps final : public FileOps {
     return inner_->OpenInPlace(p, m, fd);
   }
   absl::Status Stat(const std::string& p, struct stat* st) override { return inner_->Stat(p, st); }
-  absl::Status Lstat(const std::string& p, struct stat* st) override { return inner_->Lstat(p, st); }
+  absl::Status Lstat(const std::string& p, struct stat* st) override {
+    return inner_->Lstat(p, st);
+  }
   absl::Status Write(int fd, const char* d, size_t n) override { return inner_->Write(fd, d, n); }
   absl::Status Fchmod(int fd, mode_t m) override { return inner_->Fchmod(fd, m); }
   absl::Status Fsync(int fd) override {
     ++fsyncs;
     return inner_->Fsync(fd);
   }
-  absl::Status LinkUnnamed(int fd, const std::string& p) override { return inner_->LinkUnnamed(fd, p); }
+  absl::Status LinkUnnamed(int fd, const std::string& p) override {
+    return inner_->LinkUnnamed(fd, p);
+  }
   absl::Status RenameNoReplace(const std::string& f, const std::string& t) override {
     return inner_->RenameNoReplace(f, t);
   }
@@ -129,7 +133,7 @@ TEST_F(ProfileCheckpointerTest, OverwritesAnExistingFileInPlaceKeepingInodeModeA
   const uint64_t written = counters_.bytes_written;
   ASSERT_LT(written, old.size());
   EXPECT_EQ(content.substr(written), old.substr(written));  // the old tail is still there
-  EXPECT_TRUE(ReadTar(path).ok);  // a tar reader stops at the end blocks
+  EXPECT_TRUE(ReadTar(path).ok);                            // a tar reader stops at the end blocks
 }
 
 TEST_F(ProfileCheckpointerTest, FollowsASymlinkAtTheLocation) {
@@ -183,9 +187,10 @@ TEST_F(ProfileCheckpointerTest, CrioWrapsTheOpenError) {
   CheckpointCall call = Call();
   call.location = dir_.Join("missing/a.tar");
   absl::Status s = Make()->Checkpoint(call);
-  EXPECT_EQ(s, absl::UnknownError("failed to write file system changes of container " + running_id_ +
-                                  ": error creating checkpoint export file \"" + call.location +
-                                  "\": open " + call.location + ": no such file or directory"));
+  EXPECT_EQ(s,
+            absl::UnknownError("failed to write file system changes of container " + running_id_ +
+                               ": error creating checkpoint export file \"" + call.location +
+                               "\": open " + call.location + ": no such file or directory"));
 }
 
 TEST_F(ProfileCheckpointerTest, DiskFullLeavesThePartialArchive) {
@@ -280,8 +285,9 @@ TEST_F(ProfileCheckpointerTest, UnknownIdAndNotRunningTextsPerProfile) {
                           "\" is in CONTAINER_CREATED state. only CONTAINER_RUNNING containers "
                           "can be checkpointed")},
       {"containerd-2.1",
-       absl::NotFoundError("an error occurred when trying to find container the container status "
-                           "\"x1\": an error occurred when try to find container \"x1\": not found"),
+       absl::NotFoundError(
+           "an error occurred when trying to find container the container status "
+           "\"x1\": an error occurred when try to find container \"x1\": not found"),
        absl::UnknownError("container \"" + idle +
                           "\" is in CONTAINER_CREATED state. only CONTAINER_RUNNING containers "
                           "can be checkpointed")},
@@ -328,7 +334,8 @@ TEST_F(ProfileCheckpointerTest, CrioRefusesASecondCheckpointOfOneContainerWithRu
   EXPECT_EQ(second.code(), absl::StatusCode::kUnknown);
   const std::string prefix = "failed to pause container \"" + running_id_ +
                              "\" before checkpointing: `/usr/bin/runc --root /run/runc "
-                             "--systemd-cgroup pause " + running_id_ + "` failed: time=\"";
+                             "--systemd-cgroup pause " +
+                             running_id_ + "` failed: time=\"";
   EXPECT_EQ(std::string(second.message()).substr(0, prefix.size()), prefix) << second;
   EXPECT_NE(second.message().find("level=error msg=\"container not running\"\n : container "
                                   "process not found"),

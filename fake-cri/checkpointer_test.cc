@@ -1,15 +1,15 @@
 #include "fake-cri/checkpointer.h"
-#include "fake-cri/checkpointer_test_base.h"
 
 #include <sys/stat.h>
 
 #include <fstream>
 
 #include "fake-cri/archive/faulty_file_ops.h"
+#include "fake-cri/checkpointer_test_base.h"
+#include "gtest/gtest.h"
 #include "testing/archive_reader.h"
 #include "testing/fake_cri_clock.h"
 #include "testing/temp_dir.h"
-#include "gtest/gtest.h"
 
 namespace fakecri {
 

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "fake-cri/checkpointer.h"
+#include "gtest/gtest.h"
 #include "testing/fake_cri_clock.h"
 #include "testing/temp_dir.h"
-#include "gtest/gtest.h"
 
 namespace fakecri {
 

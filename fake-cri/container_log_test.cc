@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "testing/fake_cri_clock.h"
-#include "testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_cri_clock.h"
+#include "testing/temp_dir.h"
 
 namespace fakecri {
 

@@ -21,7 +21,8 @@ grpc::Status ControlServiceImpl::AddFault(grpc::ServerContext*, const c1::AddFau
   if (!id.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(id.status().message()));
   }
-  kit::LogLine(kit::LogLevel::kInfo, absl::StrCat("fault ", *id, " added: ", rule->ToJson().dump()));
+  kit::LogLine(kit::LogLevel::kInfo,
+               absl::StrCat("fault ", *id, " added: ", rule->ToJson().dump()));
   resp->set_id(*id);
   return grpc::Status::OK;
 }

@@ -10,7 +10,8 @@ namespace fakecri {
 // fakecri.control.v1.Control: fault rules and counters at run time. Thread-safe.
 class ControlServiceImpl final : public fakecri::control::v1::Control::Service {
  public:
-  ControlServiceImpl(FaultRules* faults, Counters* counters) : faults_(faults), counters_(counters) {}
+  ControlServiceImpl(FaultRules* faults, Counters* counters)
+      : faults_(faults), counters_(counters) {}
 
   grpc::Status AddFault(grpc::ServerContext*, const control::v1::AddFaultRequest*,
                         control::v1::AddFaultResponse*) override;

@@ -7,25 +7,25 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/units.h"
 #include "fake-cri/image_reference.h"
 #include "fake-cri/json_fields.h"
-#include "common/units.h"
 
 namespace fakecri {
 namespace {
 
 using nlohmann::json;
 
-#define RETURN_IF_ERROR(expr)               \
-  do {                                      \
-    if (absl::Status _s = (expr); !_s.ok()) \
-      return _s;                            \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    if (absl::Status _s = (expr); !_s.ok()) return _s; \
   } while (0)
 
 absl::Status ParseRuleList(JsonFields& f, const char* key, std::vector<FaultRule>* out) {
   const json* list = f.Take(key);
   if (!list) return absl::OkStatus();
-  if (!list->is_array()) return f.Error(key, absl::StrCat("expected an array, got ", list->type_name()));
+  if (!list->is_array())
+    return f.Error(key, absl::StrCat("expected an array, got ", list->type_name()));
   for (size_t i = 0; i < list->size(); ++i) {
     auto rule = ParseFaultRule((*list)[i], absl::StrCat(f.PathOf(key), "[", i, "]"));
     if (!rule.ok()) return rule.status();
@@ -37,12 +37,12 @@ absl::Status ParseRuleList(JsonFields& f, const char* key, std::vector<FaultRule
 absl::Status ParseStringList(JsonFields& f, const char* key, std::vector<std::string>* out) {
   const json* list = f.Take(key);
   if (!list) return absl::OkStatus();
-  if (!list->is_array()) return f.Error(key, absl::StrCat("expected an array, got ", list->type_name()));
+  if (!list->is_array())
+    return f.Error(key, absl::StrCat("expected an array, got ", list->type_name()));
   for (size_t i = 0; i < list->size(); ++i) {
     if (!(*list)[i].is_string()) {
-      return absl::InvalidArgumentError(absl::StrCat(f.PathOf(key), "[", i,
-                                                     "]: expected a string, got ",
-                                                     (*list)[i].type_name()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          f.PathOf(key), "[", i, "]: expected a string, got ", (*list)[i].type_name()));
     }
     out->push_back((*list)[i].get<std::string>());
   }
@@ -54,7 +54,8 @@ absl::Status ParseStringList(JsonFields& f, const char* key, std::vector<std::st
 absl::Status CheckName(JsonFields& f, const char* key, const std::string& name) {
   if (name.find('\0') != std::string::npos) return f.Error(key, "contains a NUL byte");
   if (name.find('/') != std::string::npos) return f.Error(key, "contains \"/\"");
-  if (name == "." || name == "..") return f.Error(key, absl::StrCat("\"", name, "\" is not a name"));
+  if (name == "." || name == "..")
+    return f.Error(key, absl::StrCat("\"", name, "\" is not a name"));
   if (name.size() > 253) return f.Error(key, "is longer than 253 bytes");
   return absl::OkStatus();
 }
@@ -157,7 +158,8 @@ absl::Status ParsePod(const json& j, const std::string& path, FixturePod* out) {
   const json* containers = f.Take("containers");
   if (containers) {
     if (!containers->is_array()) {
-      return f.Error("containers", absl::StrCat("expected an array, got ", containers->type_name()));
+      return f.Error("containers",
+                     absl::StrCat("expected an array, got ", containers->type_name()));
     }
     std::set<std::string> names;
     for (size_t i = 0; i < containers->size(); ++i) {
@@ -165,8 +167,8 @@ absl::Status ParsePod(const json& j, const std::string& path, FixturePod* out) {
       FixtureContainer fc;
       RETURN_IF_ERROR(ParseContainer((*containers)[i], cpath, &fc));
       if (!names.insert(fc.container.name).second) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            cpath, ".name: duplicate container name \"", fc.container.name, "\" in this pod"));
+        return absl::InvalidArgumentError(absl::StrCat(cpath, ".name: duplicate container name \"",
+                                                       fc.container.name, "\" in this pod"));
       }
       out->containers.push_back(std::move(fc));
     }
@@ -235,8 +237,8 @@ absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string&
     // nlohmann reports "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
     std::string what = e.what();
     auto pos = what.find("] ");
-    return fail(absl::InvalidArgumentError(
-        absl::StrCat("$: not valid JSON: ", pos == std::string::npos ? what : what.substr(pos + 2))));
+    return fail(absl::InvalidArgumentError(absl::StrCat(
+        "$: not valid JSON: ", pos == std::string::npos ? what : what.substr(pos + 2))));
   }
   if (auto s = JsonFields::Open(root, "$"); !s.ok()) return fail(s);
   JsonFields f(root, "$");
@@ -245,8 +247,8 @@ absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string&
     if (auto s = JsonFields::Open(*rt, "$.runtime"); !s.ok()) return fail(s);
     JsonFields r(*rt, "$.runtime");
     if (auto s = ParseRuleList(r, "faults", &fx.faults); !s.ok()) return fail(s);
-    if (auto s = ParseSettingsObject(*rt, "$.runtime", SettingScope::kRuntime, {"faults"},
-                                     &fx.runtime);
+    if (auto s =
+            ParseSettingsObject(*rt, "$.runtime", SettingScope::kRuntime, {"faults"}, &fx.runtime);
         !s.ok()) {
       return fail(s);
     }
@@ -274,9 +276,8 @@ absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string&
       FixturePod pod;
       if (auto s = ParsePod((*pods)[i], path, &pod); !s.ok()) return fail(s);
       if (!names.insert(pod.sandbox.ns + "/" + pod.sandbox.name).second) {
-        return fail(absl::InvalidArgumentError(absl::StrCat(path, ".name: duplicate pod \"",
-                                                            pod.sandbox.ns, "/", pod.sandbox.name,
-                                                            "\"")));
+        return fail(absl::InvalidArgumentError(absl::StrCat(
+            path, ".name: duplicate pod \"", pod.sandbox.ns, "/", pod.sandbox.name, "\"")));
       }
       fx.pods.push_back(std::move(pod));
     }
@@ -288,8 +289,7 @@ absl::StatusOr<Fixture> ParseFixture(const std::string& text, const std::string&
 absl::StatusOr<Fixture> LoadFixture(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read fixture: ", std::strerror(errno)));
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read fixture: ", std::strerror(errno)));
   }
   std::stringstream buf;
   buf << in.rdbuf();
@@ -304,7 +304,8 @@ absl::Status PopulateFromFixture(const Fixture* fixture_or_null, Store* store, F
   const Fixture& fixture = fixture_or_null ? *fixture_or_null : empty;
   for (const ImageEntry& e : fixture.images ? *fixture.images : defaults) {
     if (auto id = images->Add(e); !id.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("image \"", e.name, "\": ", id.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("image \"", e.name, "\": ", id.status().message()));
     }
   }
   for (const FaultRule& r : fixture.faults) {

@@ -24,7 +24,6 @@ using ::testing::StartsWith;
 
 constexpr char kFile[] = "node.json";
 
-
 // Every key the parser knows, at every level.
 constexpr char kFullFixture[] = R"({
   "runtime": {
@@ -533,7 +532,7 @@ TEST_F(PopulateFromFixtureTest, AppliesContainerStates) {
   Container migrate = ContainerNamed("migrate");
   EXPECT_EQ(migrate.state, ContainerState::kExited);
   EXPECT_EQ(migrate.exit_code, 3);  // the fixture's, not a stop's 137
-  EXPECT_EQ(migrate.reason, "");  // ContainerStatus says Error, from the code, as containerd
+  EXPECT_EQ(migrate.reason, "");    // ContainerStatus says Error, from the code, as containerd
   EXPECT_EQ(migrate.finished_at, FakeClock::kWallBase);
 
   Container done = ContainerNamed("done");

@@ -12,7 +12,9 @@ namespace {
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsAlnum(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
 bool IsWord(char c) { return IsAlnum(c) || c == '_'; }
-bool IsHexDigit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 // path-component: [a-z0-9]+ ((?:[._]|__|[-]*)[a-z0-9]+)*
 bool IsPathComponent(absl::string_view s) {
@@ -105,8 +107,8 @@ bool IsImageId(const std::string& s) {
 absl::StatusOr<ImageReference> ParseDockerRef(const std::string& s) {
   // ParseNormalizedNamed.
   if (s.size() == 64 && IsHex(s)) {
-    return absl::UnknownError(absl::StrCat(
-        "invalid repository name (", s, "), cannot specify 64-byte hexadecimal strings"));
+    return absl::UnknownError(absl::StrCat("invalid repository name (", s,
+                                           "), cannot specify 64-byte hexadecimal strings"));
   }
   // splitDockerDomain.
   std::string domain = "docker.io", remainder = s;
@@ -135,7 +137,8 @@ absl::StatusOr<ImageReference> ParseDockerRef(const std::string& s) {
   }
   const size_t last_slash = rest.rfind('/');
   if (const size_t colon = rest.rfind(':');
-      colon != absl::string_view::npos && (last_slash == absl::string_view::npos || colon > last_slash)) {
+      colon != absl::string_view::npos &&
+      (last_slash == absl::string_view::npos || colon > last_slash)) {
     tag = std::string(rest.substr(colon + 1));
     rest = rest.substr(0, colon);
     if (!IsTag(tag)) return absl::UnknownError("invalid reference format");

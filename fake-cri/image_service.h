@@ -22,7 +22,8 @@ class ImageServiceImpl final : public runtime::v1::ImageService::Service {
   ImageStore* store() { return &store_; }
   // Where containerd's images and container layers live: the overlayfs
   // snapshotter's root under containerd's default root (/var/lib/containerd).
-  static constexpr char kImageFsPath[] = "/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs";
+  static constexpr char kImageFsPath[] =
+      "/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs";
 
   grpc::Status ListImages(grpc::ServerContext*, const runtime::v1::ListImagesRequest*,
                           runtime::v1::ListImagesResponse*) override;

@@ -34,8 +34,7 @@ std::vector<ImageEntry> DefaultImages() {
 }
 
 std::string ImageStore::RecordLocked(const std::string& ref_string, const std::string& name,
-                                     const std::string& tag,
-                                     const std::optional<std::string>& id,
+                                     const std::string& tag, const std::optional<std::string>& id,
                                      const std::optional<std::string>& digest,
                                      const std::optional<uint64_t>& size) {
   std::string image_id;
@@ -51,7 +50,7 @@ std::string ImageStore::RecordLocked(const std::string& ref_string, const std::s
   if (size) {
     img.size = *size;
   } else if (img.size == 0) {
-    img.size = 1ULL << 20 | (std::hash<std::string>{}(ref_string) & 0xfffff);  // 1-2 MiB
+    img.size = 1ULL << 20 | (std::hash<std::string>{}(ref_string)&0xfffff);  // 1-2 MiB
   }
   refs_[image_id] = image_id;
   if (!tag.empty()) {
@@ -77,8 +76,8 @@ absl::StatusOr<std::string> ImageStore::Add(const ImageEntry& e) {
         absl::StrCat("id \"", *e.id, "\" is not an image id (sha256: and 64 hex digits)"));
   }
   if (e.digest && !e.digest->empty() && !IsImageId(*e.digest)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("digest \"", *e.digest, "\" is not a sha256 digest (sha256: and 64 hex digits)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "digest \"", *e.digest, "\" is not a sha256 digest (sha256: and 64 hex digits)"));
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (e.missing) {
@@ -92,8 +91,8 @@ absl::StatusOr<std::string> ImageStore::Pull(const std::string& image) {
   // pkg/cri/server/image_pull.go@v1.6.20 PullImage.
   auto ref = ParseDockerRef(image);
   if (!ref.ok()) {
-    return absl::UnknownError(absl::StrCat("failed to parse image reference \"", image, "\": ",
-                                           ref.status().message()));
+    return absl::UnknownError(
+        absl::StrCat("failed to parse image reference \"", image, "\": ", ref.status().message()));
   }
   const std::string r = ref->String();
   std::lock_guard<std::mutex> lock(mu_);

@@ -24,12 +24,12 @@ struct Image {
 
 // An image a fixture names (fixtures/README.md, "images").
 struct ImageEntry {
-  std::string name;                   // any reference CRI takes ("busybox")
-  std::optional<std::string> id;      // default: derived from the name
+  std::string name;               // any reference CRI takes ("busybox")
+  std::optional<std::string> id;  // default: derived from the name
   // The manifest digest of its repo digest; "" = none (an image imported with
   // `ctr images import` has none). Default: derived from the name.
   std::optional<std::string> digest;
-  std::optional<uint64_t> size;       // default: 1-2 MiB derived from the name
+  std::optional<uint64_t> size;  // default: 1-2 MiB derived from the name
   // The registry has no such image: the image is not on the node and pulls of
   // it fail NOT_FOUND as containerd's do.
   bool missing = false;

@@ -23,13 +23,15 @@ TEST(ParseDockerRef, NormalisesAsContainerd) {
 }
 
 TEST(ParseDockerRef, FollowsTheReferenceGrammar) {
-  for (const char* good : {"a__b/c-d.e:tag_1", "a--b", "my-registry.example:5000/x/y:1.0-rc",
-                           "localhost/a.b_c"}) {
+  for (const char* good :
+       {"a__b/c-d.e:tag_1", "a--b", "my-registry.example:5000/x/y:1.0-rc", "localhost/a.b_c"}) {
     EXPECT_TRUE(ParseDockerRef(good).ok()) << good;
   }
-  for (const char* bad : {"a___b", "a.-b", "-a", "x:", "x:-tag", "x@sha256:abc", "Bad_Domain.com/x",
-                          "a/", "x:" "0123456789012345678901234567890123456789012345678901234567890"
-                          "12345678901234567890123456789012345678901234567890123456789012345678"}) {
+  for (const char* bad :
+       {"a___b", "a.-b", "-a", "x:", "x:-tag", "x@sha256:abc", "Bad_Domain.com/x", "a/",
+        "x:"
+        "0123456789012345678901234567890123456789012345678901234567890"
+        "12345678901234567890123456789012345678901234567890123456789012345678"}) {
     EXPECT_EQ(ParseDockerRef(bad).status().message(), "invalid reference format") << bad;
   }
 }
@@ -66,7 +68,8 @@ TEST_F(ImageStoreTest, APullRecordsTheTagAndARepoDigestAndAnswersTheId) {
   EXPECT_EQ(img->id, *id);
   EXPECT_THAT(img->repo_tags, ElementsAre("localhost:5000/ci/app:1"));
   ASSERT_EQ(img->repo_digests.size(), 1u);
-  EXPECT_THAT(*img->repo_digests.begin(), MatchesRegex("localhost:5000/ci/app@sha256:[0-9a-f]{64}"));
+  EXPECT_THAT(*img->repo_digests.begin(),
+              MatchesRegex("localhost:5000/ci/app@sha256:[0-9a-f]{64}"));
   EXPECT_EQ(*store_.Pull("localhost:5000/ci/app:1"), *id);  // the same image again
   EXPECT_EQ(store_.List().size(), 1u);
 }
@@ -91,8 +94,9 @@ TEST_F(ImageStoreTest, PullsOfWhatTheRegistryLacksFailAsContainerds) {
   EXPECT_TRUE(store_.List().empty());
   auto bad = store_.Pull("UPPER/x");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kUnknown);
-  EXPECT_EQ(bad.status().message(), "failed to parse image reference \"UPPER/x\": invalid "
-                                    "reference format: repository name must be lowercase");
+  EXPECT_EQ(bad.status().message(),
+            "failed to parse image reference \"UPPER/x\": invalid "
+            "reference format: repository name must be lowercase");
 }
 
 TEST_F(ImageStoreTest, ResolvesReferencesIdsAndIdPrefixes) {
@@ -100,8 +104,8 @@ TEST_F(ImageStoreTest, ResolvesReferencesIdsAndIdPrefixes) {
   const std::string b = Add("registry.k8s.io/pause:3.6");
   EXPECT_EQ(store_.Resolve("docker.io/library/busybox:latest")->id, a);
   EXPECT_EQ(store_.Resolve(a)->id, a);
-  EXPECT_EQ(store_.Resolve(a.substr(7, 12))->id, a);   // a hex prefix
-  EXPECT_EQ(store_.Resolve(b.substr(0, 15))->id, b);   // with "sha256:"
+  EXPECT_EQ(store_.Resolve(a.substr(7, 12))->id, a);  // a hex prefix
+  EXPECT_EQ(store_.Resolve(b.substr(0, 15))->id, b);  // with "sha256:"
   EXPECT_EQ(store_.Resolve("nope:1").status().code(), absl::StatusCode::kNotFound);
   // "" is a prefix of every id: ambiguous with two images (digestset.Lookup).
   EXPECT_EQ(store_.Resolve("").status().message(), "ambiguous digest string");

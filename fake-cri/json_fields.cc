@@ -73,9 +73,9 @@ absl::StatusOr<double> JsonNumber(const nlohmann::json& v) {
 absl::StatusOr<uint64_t> JsonQuantity(const nlohmann::json& v) {
   if (v.is_number_unsigned()) return v.get<uint64_t>();
   if (v.is_string()) return kit::ParseByteQuantity(v.get<std::string>());
-  return absl::InvalidArgumentError(absl::StrCat(
-      "expected a non-negative integer or a quantity string like \"256Mi\", got ",
-      v.is_number() ? "a negative, fractional or too large number" : v.type_name()));
+  return absl::InvalidArgumentError(
+      absl::StrCat("expected a non-negative integer or a quantity string like \"256Mi\", got ",
+                   v.is_number() ? "a negative, fractional or too large number" : v.type_name()));
 }
 
 absl::StatusOr<int64_t> JsonDuration(const nlohmann::json& v) {
@@ -87,9 +87,13 @@ absl::Status JsonFields::GetString(const char* key, std::string* out) {
   return Get(*this, key, out, JsonString);
 }
 
-absl::Status JsonFields::GetBool(const char* key, bool* out) { return Get(*this, key, out, JsonBool); }
+absl::Status JsonFields::GetBool(const char* key, bool* out) {
+  return Get(*this, key, out, JsonBool);
+}
 
-absl::Status JsonFields::GetInt(const char* key, int64_t* out) { return Get(*this, key, out, JsonInt); }
+absl::Status JsonFields::GetInt(const char* key, int64_t* out) {
+  return Get(*this, key, out, JsonInt);
+}
 
 absl::Status JsonFields::GetDouble(const char* key, double* out) {
   return Get(*this, key, out, JsonNumber);
@@ -109,8 +113,8 @@ absl::Status JsonFields::GetStringMap(const char* key, std::map<std::string, std
   if (!v->is_object()) return Error(key, absl::StrCat("expected an object, got ", v->type_name()));
   for (const auto& [k, val] : v->items()) {
     if (!val.is_string()) {
-      return absl::InvalidArgumentError(absl::StrCat(PathOf(key), ".", k,
-                                                     ": expected a string, got ", val.type_name()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(PathOf(key), ".", k, ": expected a string, got ", val.type_name()));
     }
     (*out)[k] = val.get<std::string>();
   }

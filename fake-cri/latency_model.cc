@@ -10,8 +10,7 @@ LatencyParams LatencyOverride::ApplyTo(LatencyParams base) const {
   return base;
 }
 
-int64_t ModelledCheckpointNanos(uint64_t working_set_bytes, const LatencyParams& params,
-                                double u) {
+int64_t ModelledCheckpointNanos(uint64_t working_set_bytes, const LatencyParams& params, double u) {
   double seconds = static_cast<double>(working_set_bytes) / params.throughput_bytes_per_second;
   double nanos = static_cast<double>(params.fixed_cost_ns) + seconds * 1e9;
   nanos *= 1.0 + params.jitter * u;

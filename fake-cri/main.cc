@@ -6,11 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/log.h"
 #include "fake-cri/archive/file_ops.h"
 #include "fake-cri/clock.h"
 #include "fake-cri/ctl.h"
 #include "fake-cri/flags.h"
-#include "common/log.h"
 #include "fake-cri/server.h"
 
 namespace {
@@ -74,18 +74,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   size_t pods = fixture ? fixture->pods.size() : 0;
-  kit::LogLine(kit::LogLevel::kInfo,
-                   absl::StrCat("fake-cri ", kVersion, " serving runtime.v1 on ", flags->listen,
-                                " (", pods, " pods from ",
-                                flags->fixture.empty() ? "no fixture" : flags->fixture,
-                                ", runtime profile ", options->checkpoint.profile->name,
-                                options->checkpoint.criu ? "" : " without CRIU", ", time scale ",
-                                flags->time_scale, ")"));
+  kit::LogLine(
+      kit::LogLevel::kInfo,
+      absl::StrCat("fake-cri ", kVersion, " serving runtime.v1 on ", flags->listen, " (", pods,
+                   " pods from ", flags->fixture.empty() ? "no fixture" : flags->fixture,
+                   ", runtime profile ", options->checkpoint.profile->name,
+                   options->checkpoint.criu ? "" : " without CRIU", ", time scale ",
+                   flags->time_scale, ")"));
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    kit::LogLine(kit::LogLevel::kInfo,
-                     absl::StrCat("signal ", sig, ": shutting down"));
+    kit::LogLine(kit::LogLevel::kInfo, absl::StrCat("signal ", sig, ": shutting down"));
     (*server)->Shutdown();
   });
   (*server)->Wait();

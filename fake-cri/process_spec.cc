@@ -9,10 +9,9 @@ namespace {
 
 using nlohmann::json;
 
-#define RETURN_IF_ERROR(expr)               \
-  do {                                      \
-    if (absl::Status _s = (expr); !_s.ok()) \
-      return _s;                            \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    if (absl::Status _s = (expr); !_s.ok()) return _s; \
   } while (0)
 
 absl::Status GetExitCode(JsonFields& f, const char* key, int32_t* out) {
@@ -39,14 +38,14 @@ absl::Status GetOutput(JsonFields& f, const char* key, std::string* out) {
     return absl::OkStatus();
   }
   if (!v->is_array()) {
-    return f.Error(key, absl::StrCat("expected a string or an array of lines, got ", v->type_name()));
+    return f.Error(key,
+                   absl::StrCat("expected a string or an array of lines, got ", v->type_name()));
   }
   out->clear();
   for (size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_string()) {
-      return absl::InvalidArgumentError(absl::StrCat(f.PathOf(key), "[", i,
-                                                     "]: expected a string, got ",
-                                                     (*v)[i].type_name()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(f.PathOf(key), "[", i, "]: expected a string, got ", (*v)[i].type_name()));
     }
     absl::StrAppend(out, (*v)[i].get<std::string>(), "\n");
   }
@@ -98,7 +97,8 @@ absl::StatusOr<ProcessSpec> ParseProcessSpec(const json& j, const std::string& p
   } else if (on_sigterm == "ignore") {
     p.on_sigterm = OnSigterm::kIgnore;
   } else {
-    return f.Error("on_sigterm", absl::StrCat("\"", on_sigterm, "\" is not one of die, exit, ignore"));
+    return f.Error("on_sigterm",
+                   absl::StrCat("\"", on_sigterm, "\" is not one of die, exit, ignore"));
   }
   RETURN_IF_ERROR(GetDelay(f, "sigterm_delay", &p.sigterm_delay_ns));
   RETURN_IF_ERROR(GetExitCode(f, "sigterm_exit_code", &p.sigterm_exit_code));
@@ -111,7 +111,8 @@ absl::StatusOr<ProcessSpec> ParseProcessSpec(const json& j, const std::string& p
   RETURN_IF_ERROR(GetOutput(f, "stderr", &p.stderr_text));
   if (const json* exec = f.Take("exec")) {
     if (!exec->is_object()) {
-      return f.Error("exec", absl::StrCat("expected an object of commands, got ", exec->type_name()));
+      return f.Error("exec",
+                     absl::StrCat("expected an object of commands, got ", exec->type_name()));
     }
     for (const auto& [cmd, answer] : exec->items()) {
       auto a = ParseExecAnswer(answer, absl::StrCat(f.PathOf("exec"), "[\"", cmd, "\"]"));

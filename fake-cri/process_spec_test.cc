@@ -21,7 +21,8 @@ TEST(ParseProcessSpec, ReadsEveryKey) {
       "exit_after": "1m30s", "exit_code": 3, "on_sigterm": "exit", "sigterm_delay": "250ms",
       "sigterm_exit_code": 2, "stdout": ["a", "b"], "stderr": "raw",
       "exec": {"cat /ready": {"stdout": "ok\n", "delay": "1s"}, "nope": {"not_found": true}},
-      "exec_default": {"exit_code": 127, "stderr": "sh: not found\n"}})"), "$");
+      "exec_default": {"exit_code": 127, "stderr": "sh: not found\n"}})"),
+                            "$");
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(*p->exit_after_ns, 90'000'000'000);
   EXPECT_EQ(p->exit_code, 3);

@@ -1,7 +1,7 @@
 // Containers: their lifecycle, status and lists. Sandboxes are in
 // runtime_service_sandbox.cc, exec, logs, resources and streaming in
-// runtime_service_exec.cc, stats in runtime_service_stats.cc. Each text is containerd 1.6.20's; the file named
-// beside it is under pkg/cri/server/ at that tag.
+// runtime_service_exec.cc, stats in runtime_service_stats.cc. Each text is containerd 1.6.20's; the
+// file named beside it is under pkg/cri/server/ at that tag.
 #include "fake-cri/runtime_service.h"
 
 #include <algorithm>
@@ -128,9 +128,8 @@ grpc::Status RuntimeServiceImpl::CreateContainer(grpc::ServerContext* ctx,
     c.annotations = ToLabels(cfg.annotations());
     c.tty = cfg.tty();
     // The log directory of the request's sandbox config, as containerd takes it.
-    const std::string& log_dir = req->has_sandbox_config()
-                                     ? req->sandbox_config().log_directory()
-                                     : sandbox->log_directory;
+    const std::string& log_dir =
+        req->has_sandbox_config() ? req->sandbox_config().log_directory() : sandbox->log_directory;
     if (!log_dir.empty() && !cfg.log_path().empty()) c.log_path = JoinPath(log_dir, cfg.log_path());
     c.resources.MergeFrom(FromProto(cfg.linux().resources()));
     c.resources.oom_score_adj = cfg.linux().resources().oom_score_adj();
@@ -161,7 +160,8 @@ grpc::Status RuntimeServiceImpl::StartContainer(grpc::ServerContext* ctx,
                                                 v1::StartContainerResponse*) {
   const std::string& id = req->container_id();
   return gate_->Serve(ctx, "StartContainer", id, [&](const GateCall&) -> absl::Status {
-    auto c = FindContainer(id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
+    auto c = FindContainer(
+        id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
     if (!c.ok()) return c.status();  // container_start.go
     if (absl::Status s = store_->BeginStart(c->id); !s.ok()) return s;
     // The task's IO: the log file, opened (made) as containerd opens it, and
@@ -176,8 +176,9 @@ grpc::Status RuntimeServiceImpl::StartContainer(grpc::ServerContext* ctx,
     }
     absl::Status io = AppendContainerLog(c->log_path, entries);
     if (!io.ok()) {
-      io = Wrapped(io, "failed to create containerd task: failed to create container loggers: "
-                       "failed to create and open log file");
+      io = Wrapped(io,
+                   "failed to create containerd task: failed to create container loggers: "
+                   "failed to create and open log file");
     }
     store_->FinishStart(c->id, io);
     return io;
@@ -189,7 +190,8 @@ grpc::Status RuntimeServiceImpl::StopContainer(grpc::ServerContext* ctx,
                                                v1::StopContainerResponse*) {
   const std::string& id = req->container_id();
   return gate_->Serve(ctx, "StopContainer", id, [&](const GateCall&) -> absl::Status {
-    auto c = FindContainer(id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
+    auto c = FindContainer(
+        id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
     if (!c.ok()) return c.status();  // container_stop.go
     const int64_t timeout_s = std::clamp<int64_t>(req->timeout(), 0, INT64_MAX / 1'000'000'000);
     return store_->StopContainer(c->id, timeout_s * 1'000'000'000,
@@ -202,7 +204,8 @@ grpc::Status RuntimeServiceImpl::RemoveContainer(grpc::ServerContext* ctx,
                                                  v1::RemoveContainerResponse*) {
   const std::string& id = req->container_id();
   return gate_->Serve(ctx, "RemoveContainer", id, [&](const GateCall&) -> absl::Status {
-    auto c = FindContainer(id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
+    auto c = FindContainer(
+        id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
     // container_remove.go: an unknown container is already removed; a running one is killed.
     if (absl::IsNotFound(c.status())) return absl::OkStatus();
     if (!c.ok()) return c.status();
@@ -251,7 +254,8 @@ grpc::Status RuntimeServiceImpl::ContainerStatus(grpc::ServerContext* ctx,
                                                  v1::ContainerStatusResponse* resp) {
   const std::string& id = req->container_id();
   return gate_->Serve(ctx, "ContainerStatus", id, [&](const GateCall&) -> absl::Status {
-    auto c = FindContainer(id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
+    auto c = FindContainer(
+        id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
     if (!c.ok()) return c.status();
     auto* st = resp->mutable_status();
     st->set_id(c->id);

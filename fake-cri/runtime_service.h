@@ -38,9 +38,9 @@ class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {
     // Default: containerd's default configuration's only one, runc.
     std::vector<std::string> runtime_handlers = {"runc"};
   };
-  RuntimeServiceImpl(Store* store, Checkpointer* checkpointer, FaultRules* faults,
-                     CallGate* gate, Clock* clock, ImageServiceImpl* images,
-                     const ExecRunner* exec, StreamServer* streams, Options options);
+  RuntimeServiceImpl(Store* store, Checkpointer* checkpointer, FaultRules* faults, CallGate* gate,
+                     Clock* clock, ImageServiceImpl* images, const ExecRunner* exec,
+                     StreamServer* streams, Options options);
 
   grpc::Status Version(grpc::ServerContext*, const runtime::v1::VersionRequest*,
                        runtime::v1::VersionResponse*) override;

@@ -36,7 +36,8 @@ inline LinuxResources FromProto(const runtime::v1::LinuxContainerResources& r) {
   out.memory_swap_limit_in_bytes = r.memory_swap_limit_in_bytes();
   out.cpuset_cpus = r.cpuset_cpus();
   out.cpuset_mems = r.cpuset_mems();
-  for (const auto& h : r.hugepage_limits()) out.hugepage_limits.emplace_back(h.page_size(), h.limit());
+  for (const auto& h : r.hugepage_limits())
+    out.hugepage_limits.emplace_back(h.page_size(), h.limit());
   out.unified = ToLabels(r.unified());
   return out;
 }

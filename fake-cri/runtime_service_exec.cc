@@ -30,7 +30,8 @@ grpc::Status RuntimeServiceImpl::ReopenContainerLog(grpc::ServerContext* ctx,
   return gate_->Serve(ctx, "ReopenContainerLog", id, [&](const GateCall&) -> absl::Status {
     // server/container_log_reopen.go: the log file is opened again (made when
     // it was rotated away), and later output goes there.
-    auto c = FindContainer(id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
+    auto c = FindContainer(
+        id, absl::StrCat("an error occurred when try to find container \"", id, "\""));
     if (!c.ok()) return c.status();
     if (c->state != ContainerState::kRunning) return absl::UnknownError("container is not running");
     if (absl::Status s = AppendContainerLog(c->log_path, ""); !s.ok()) {
@@ -70,7 +71,8 @@ absl::Status ValidateStreams(bool tty, bool in, bool out, bool err, const char* 
 
 absl::Status NotRunning(const Container& c) {
   if (c.state == ContainerState::kRunning) return absl::OkStatus();
-  return absl::UnknownError(absl::StrCat("container is in ", ContainerStateName(c.state), " state"));
+  return absl::UnknownError(
+      absl::StrCat("container is in ", ContainerStateName(c.state), " state"));
 }
 
 }  // namespace
@@ -82,12 +84,16 @@ grpc::Status RuntimeServiceImpl::Exec(grpc::ServerContext* ctx, const v1::ExecRe
     auto c = FindContainer(id, absl::StrCat("failed to find container \"", id, "\" in store"));
     if (!c.ok()) return c.status();  // server/container_exec.go
     if (absl::Status s = NotRunning(*c); !s.ok()) return s;
-    if (absl::Status s = ValidateStreams(req->tty(), req->stdin(), req->stdout(), req->stderr(), "or");
+    if (absl::Status s =
+            ValidateStreams(req->tty(), req->stdin(), req->stdout(), req->stderr(), "or");
         !s.ok()) {
       return s;
     }
-    auto url = streams_->Url(ExecStreamRequest{id, {req->cmd().begin(), req->cmd().end()},
-                                               req->tty(), req->stdin(), req->stdout(),
+    auto url = streams_->Url(ExecStreamRequest{id,
+                                               {req->cmd().begin(), req->cmd().end()},
+                                               req->tty(),
+                                               req->stdin(),
+                                               req->stdout(),
                                                req->stderr()});
     if (!url.ok()) return url.status();
     resp->set_url(*url);
@@ -102,7 +108,8 @@ grpc::Status RuntimeServiceImpl::Attach(grpc::ServerContext* ctx, const v1::Atta
     auto c = FindContainer(id, "failed to find container in store");  // server/container_attach.go
     if (!c.ok()) return c.status();
     if (absl::Status s = NotRunning(*c); !s.ok()) return s;
-    if (absl::Status s = ValidateStreams(req->tty(), req->stdin(), req->stdout(), req->stderr(), "and");
+    if (absl::Status s =
+            ValidateStreams(req->tty(), req->stdin(), req->stdout(), req->stderr(), "and");
         !s.ok()) {
       return s;
     }
@@ -121,7 +128,8 @@ grpc::Status RuntimeServiceImpl::PortForward(grpc::ServerContext* ctx,
     const std::string& id = req->pod_sandbox_id();
     auto s = FindSandbox(id, absl::StrCat("failed to find sandbox \"", id, "\""));
     if (!s.ok()) return s.status();  // server/sandbox_portforward.go
-    if (s->state != SandboxState::kReady) return absl::UnknownError("sandbox container is not running");
+    if (s->state != SandboxState::kReady)
+      return absl::UnknownError("sandbox container is not running");
     auto url = streams_->Url(PortForwardStreamRequest{id});
     if (!url.ok()) return url.status();
     resp->set_url(*url);

@@ -80,9 +80,9 @@ grpc::Status RuntimeServiceImpl::RunPodSandbox(grpc::ServerContext* ctx,
     s.runtime_handler = handler;
     const auto& ns = cfg.linux().security_context().namespace_options();
     s.namespaces = {ns.network(), ns.pid(), ns.ipc(), ns.target_id()};
-    if (!handler.empty() && std::find(options_.runtime_handlers.begin(),
-                                      options_.runtime_handlers.end(),
-                                      handler) == options_.runtime_handlers.end()) {
+    if (!handler.empty() &&
+        std::find(options_.runtime_handlers.begin(), options_.runtime_handlers.end(), handler) ==
+            options_.runtime_handlers.end()) {
       // containerd reserves the name first: a taken name is the answer then.
       for (const Sandbox& other : store_->ListSandboxes({})) {
         if (other.name == s.name && other.ns == s.ns && other.uid == s.uid &&
@@ -105,7 +105,8 @@ grpc::Status RuntimeServiceImpl::StopPodSandbox(grpc::ServerContext* ctx,
                                                 v1::StopPodSandboxResponse*) {
   return gate_->Serve(ctx, "StopPodSandbox", "", [&](const GateCall&) -> absl::Status {
     const std::string& id = req->pod_sandbox_id();
-    auto s = FindSandbox(id, absl::StrCat("an error occurred when try to find sandbox \"", id, "\""));
+    auto s =
+        FindSandbox(id, absl::StrCat("an error occurred when try to find sandbox \"", id, "\""));
     if (!s.ok()) return s.status();  // sandbox_stop.go
     return store_->StopSandbox(s->id);
   });
@@ -116,7 +117,8 @@ grpc::Status RuntimeServiceImpl::RemovePodSandbox(grpc::ServerContext* ctx,
                                                   v1::RemovePodSandboxResponse*) {
   return gate_->Serve(ctx, "RemovePodSandbox", "", [&](const GateCall&) -> absl::Status {
     const std::string& id = req->pod_sandbox_id();
-    auto s = FindSandbox(id, absl::StrCat("an error occurred when try to find sandbox \"", id, "\""));
+    auto s =
+        FindSandbox(id, absl::StrCat("an error occurred when try to find sandbox \"", id, "\""));
     // sandbox_remove.go: an unknown sandbox is already removed.
     if (absl::IsNotFound(s.status())) return absl::OkStatus();
     if (!s.ok()) return s.status();
@@ -166,7 +168,7 @@ grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext* ctx,
       if (auto full = store_->ResolveSandbox(f.id); full.ok()) f.id = *full;
       if (req->filter().has_state()) {
         f.state = req->filter().state().state() == v1::SANDBOX_READY ? SandboxState::kReady
-                                                                      : SandboxState::kNotReady;
+                                                                     : SandboxState::kNotReady;
       }
       f.label_selector = ToLabels(req->filter().label_selector());
     }

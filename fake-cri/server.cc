@@ -29,9 +29,9 @@ bool SocketIsLive(const std::string& path) {
 
 absl::Status PrepareSocketPath(const std::string& path) {
   if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--listen: socket path \"", path, "\" is longer than ",
-                     sizeof(sockaddr_un{}.sun_path) - 1, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat("--listen: socket path \"", path,
+                                                   "\" is longer than ",
+                                                   sizeof(sockaddr_un{}.sun_path) - 1, " bytes"));
   }
   std::string dir = path.substr(0, path.rfind('/'));
   struct stat st;
@@ -48,8 +48,8 @@ absl::Status PrepareSocketPath(const std::string& path) {
         absl::StrCat("--listen: a server is already listening on \"", path, "\""));
   }
   if (::unlink(path.c_str()) != 0) {
-    return absl::InternalError(
-        absl::StrCat("--listen: cannot remove stale socket \"", path, "\": ", std::strerror(errno)));
+    return absl::InternalError(absl::StrCat("--listen: cannot remove stale socket \"", path,
+                                            "\": ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -81,7 +81,8 @@ FakeCriServer::FakeCriServer(Clock* clock, FileOps* ops, const ServerOptions& op
 absl::StatusOr<std::unique_ptr<FakeCriServer>> FakeCriServer::Start(const ServerOptions& options,
                                                                     Clock* clock, FileOps* ops) {
   auto path = UnixSocketPath(options.listen);
-  if (!path.ok()) return absl::InvalidArgumentError(absl::StrCat("--listen: ", path.status().message()));
+  if (!path.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--listen: ", path.status().message()));
   if (absl::Status s = PrepareSocketPath(*path); !s.ok()) return s;
 
   std::unique_ptr<FakeCriServer> server(new FakeCriServer(clock, ops, options));

@@ -25,7 +25,7 @@ struct ServerOptions {
   std::string listen;  // unix:///path.sock
   CheckpointerOptions checkpoint;
   RuntimeServiceImpl::Options runtime;
-  std::vector<FaultRule> faults;  // from flags
+  std::vector<FaultRule> faults;     // from flags
   const Fixture* fixture = nullptr;  // loaded into the store when set
 
   // Behave as `profile`, with its latency and archive layout.

@@ -5,8 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "fake-cri/json_fields.h"
 #include "fake-cri/annotations.h"
+#include "fake-cri/json_fields.h"
 #include "fake-cri/profiles/runtime_profile.h"
 
 namespace fakecri {
@@ -19,30 +19,32 @@ const std::vector<SettingInfo> kSettings = {
      "the real runtime to behave as (fake-cri --list-profiles)"},
     {"criu", SettingScope::kRuntime, SettingKind::kBool, "--criu", "", "BOOL",
      "whether CRIU is installed, for profiles that checkpoint through it (true)"},
-    {"checkpoint.fixed_cost", SettingScope::kRuntime, SettingKind::kDuration, "--checkpoint-fixed-cost",
-     "", "DURATION", "fixed part of a checkpoint (the profile's)"},
-    {"checkpoint.throughput", SettingScope::kRuntime, SettingKind::kQuantity, "--checkpoint-throughput",
-     "", "QUANTITY", "working set dumped per second (the profile's)"},
-    {"checkpoint.jitter", SettingScope::kRuntime, SettingKind::kFraction, "--checkpoint-jitter", "", "F",
-     "relative spread of checkpoint times, 0 <= F < 1 (0)"},
-    {"checkpoint.seed", SettingScope::kRuntime, SettingKind::kSeed, "--seed", "", "N", "seed for the jitter (1)"},
-    {"checkpoint.default_timeout", SettingScope::kRuntime, SettingKind::kDuration, "--default-checkpoint-timeout", "",
-     "DURATION",
+    {"checkpoint.fixed_cost", SettingScope::kRuntime, SettingKind::kDuration,
+     "--checkpoint-fixed-cost", "", "DURATION", "fixed part of a checkpoint (the profile's)"},
+    {"checkpoint.throughput", SettingScope::kRuntime, SettingKind::kQuantity,
+     "--checkpoint-throughput", "", "QUANTITY", "working set dumped per second (the profile's)"},
+    {"checkpoint.jitter", SettingScope::kRuntime, SettingKind::kFraction, "--checkpoint-jitter", "",
+     "F", "relative spread of checkpoint times, 0 <= F < 1 (0)"},
+    {"checkpoint.seed", SettingScope::kRuntime, SettingKind::kSeed, "--seed", "", "N",
+     "seed for the jitter (1)"},
+    {"checkpoint.default_timeout", SettingScope::kRuntime, SettingKind::kDuration,
+     "--default-checkpoint-timeout", "", "DURATION",
      "bound when a request's timeout is 0, for profiles that honour the timeout (2m)"},
-    {"default_working_set", SettingScope::kRuntime, SettingKind::kQuantity, "--default-working-set", "", "QUANTITY",
-     "working set of containers created through CRI without the annotation (64Mi)"},
-    {"archive.layout", SettingScope::kRuntime, SettingKind::kName, "--flavor", "", "cri-o|containerd|containerd-2.0",
-     "archive layout (the profile's)"},
+    {"default_working_set", SettingScope::kRuntime, SettingKind::kQuantity, "--default-working-set",
+     "", "QUANTITY", "working set of containers created through CRI without the annotation (64Mi)"},
+    {"archive.layout", SettingScope::kRuntime, SettingKind::kName, "--flavor", "",
+     "cri-o|containerd|containerd-2.0", "archive layout (the profile's)"},
     {"archive.pages", SettingScope::kRuntime, SettingKind::kName, "--pages", "", "sparse|full",
      "memory pages in the archive: a sample, or all of them (sparse)"},
     {"runtime_handlers", SettingScope::kRuntime, SettingKind::kName, "--runtime-handlers", "",
      "NAMES", "runtime handlers RunPodSandbox accepts, comma-separated (runc)"},
-    {"checkpoint.fixed_cost", SettingScope::kContainer, SettingKind::kDuration, "", kFixedCostAnnotation,
-     "DURATION", "this container's fixed checkpoint cost"},
-    {"checkpoint.throughput", SettingScope::kContainer, SettingKind::kQuantity, "", kThroughputAnnotation,
-     "QUANTITY", "this container's checkpoint throughput per second"},
-    {"working_set_bytes", SettingScope::kContainer, SettingKind::kQuantity, "", kWorkingSetAnnotation,
-     "QUANTITY", "the simulated memory: ContainerStats and the latency model"},
+    {"checkpoint.fixed_cost", SettingScope::kContainer, SettingKind::kDuration, "",
+     kFixedCostAnnotation, "DURATION", "this container's fixed checkpoint cost"},
+    {"checkpoint.throughput", SettingScope::kContainer, SettingKind::kQuantity, "",
+     kThroughputAnnotation, "QUANTITY", "this container's checkpoint throughput per second"},
+    {"working_set_bytes", SettingScope::kContainer, SettingKind::kQuantity, "",
+     kWorkingSetAnnotation, "QUANTITY",
+     "the simulated memory: ContainerStats and the latency model"},
 };
 
 template <typename T>
@@ -133,8 +135,9 @@ absl::Status SetSetting(const std::string& key, const json& v, Settings* out) {
     if (!q.ok()) return q.status();
     if (*q > kMaxWorkingSetBytes) {
       return absl::InvalidArgumentError(
-          absl::StrCat(*q, " bytes is more than the 1 PiB (1125899906842624 bytes) a container "
-                           "may have here"));
+          absl::StrCat(*q,
+                       " bytes is more than the 1 PiB (1125899906842624 bytes) a container "
+                       "may have here"));
     }
     (key == "working_set_bytes" ? out->working_set : out->default_working_set) = *q;
     return absl::OkStatus();
@@ -157,8 +160,8 @@ absl::Status SetSetting(const std::string& key, const json& v, Settings* out) {
         names.push_back(n.get<std::string>());
       }
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("expected an array of names or a comma-separated string, got ", v.type_name()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "expected an array of names or a comma-separated string, got ", v.type_name()));
     }
     for (const std::string& n : names) {
       if (n.empty() || n.find_first_of(" \t\n") != std::string::npos) {
@@ -189,8 +192,8 @@ absl::Status SetSettingFromText(const SettingInfo& setting, const std::string& t
       if (text == "1" || text == "t" || text == "T" || text == "true" || text == "TRUE" ||
           text == "True") {
         value = true;
-      } else if (text == "0" || text == "f" || text == "F" || text == "false" ||
-                 text == "FALSE" || text == "False") {
+      } else if (text == "0" || text == "f" || text == "F" || text == "false" || text == "FALSE" ||
+                 text == "False") {
         value = false;
       } else {
         return absl::InvalidArgumentError("expected true or false");
@@ -237,7 +240,8 @@ absl::Status ParseSettingsObject(const json& object, const std::string& path, Se
         const std::string key = absl::StrCat(name, ".", sub);
         bool known = false;
         for (const SettingInfo& s : kSettings) known |= s.scope == scope && key == s.key;
-        if (!known) return absl::InvalidArgumentError(absl::StrCat(key_path, ".", sub, ": unknown key"));
+        if (!known)
+          return absl::InvalidArgumentError(absl::StrCat(key_path, ".", sub, ": unknown key"));
         if (absl::Status st = SetSetting(key, sub_value, out); !st.ok()) {
           return absl::InvalidArgumentError(absl::StrCat(key_path, ".", sub, ": ", st.message()));
         }

@@ -24,20 +24,21 @@ enum class SettingScope { kRuntime, kContainer };
 // container.
 struct Settings {
   // Runtime scope.
-  std::optional<std::string> profile;        // "profile", --runtime-profile
-  std::optional<bool> criu;                  // "criu", --criu
-  std::optional<double> jitter;              // "checkpoint.jitter"
-  std::optional<uint64_t> seed;              // "checkpoint.seed", --seed
-  std::optional<int64_t> default_timeout_ns; // "checkpoint.default_timeout"
+  std::optional<std::string> profile;           // "profile", --runtime-profile
+  std::optional<bool> criu;                     // "criu", --criu
+  std::optional<double> jitter;                 // "checkpoint.jitter"
+  std::optional<uint64_t> seed;                 // "checkpoint.seed", --seed
+  std::optional<int64_t> default_timeout_ns;    // "checkpoint.default_timeout"
   std::optional<uint64_t> default_working_set;  // "default_working_set"
-  std::optional<ArchiveFlavor> layout;       // "archive.layout", --flavor
-  std::optional<PagesMode> pages;            // "archive.pages", --pages
-  std::optional<std::vector<std::string>> runtime_handlers;  // "runtime_handlers", --runtime-handlers
+  std::optional<ArchiveFlavor> layout;          // "archive.layout", --flavor
+  std::optional<PagesMode> pages;               // "archive.pages", --pages
+  std::optional<std::vector<std::string>>
+      runtime_handlers;  // "runtime_handlers", --runtime-handlers
   // Both scopes.
-  std::optional<int64_t> fixed_cost_ns;      // "checkpoint.fixed_cost"
-  std::optional<double> throughput;          // "checkpoint.throughput", bytes per second
+  std::optional<int64_t> fixed_cost_ns;  // "checkpoint.fixed_cost"
+  std::optional<double> throughput;      // "checkpoint.throughput", bytes per second
   // Container scope.
-  std::optional<uint64_t> working_set;       // "working_set_bytes"
+  std::optional<uint64_t> working_set;  // "working_set_bytes"
 
   // Copies every field `over` sets.
   void MergeFrom(const Settings& over);
@@ -68,8 +69,7 @@ const SettingInfo* FindSettingByAnnotation(const std::string& annotation);
 // infinite or NaN number, a negative duration are refused, never wrapped.
 absl::Status SetSetting(const std::string& key, const nlohmann::json& value, Settings* out);
 // The same from the text of a flag or an annotation ("0.1", "true", "256Mi").
-absl::Status SetSettingFromText(const SettingInfo& setting, const std::string& text,
-                                Settings* out);
+absl::Status SetSettingFromText(const SettingInfo& setting, const std::string& text, Settings* out);
 
 // Reads a JSON object of settings of `scope` (nested objects give dotted
 // keys: {"checkpoint": {"fixed_cost": "1s"}}), skipping `skip` keys (which the

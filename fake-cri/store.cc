@@ -52,10 +52,14 @@ absl::Status NameReserved(const char* what, const std::string& name, const std::
 
 const char* ContainerStateName(ContainerState s) {
   switch (s) {
-    case ContainerState::kCreated: return "CONTAINER_CREATED";
-    case ContainerState::kRunning: return "CONTAINER_RUNNING";
-    case ContainerState::kExited: return "CONTAINER_EXITED";
-    case ContainerState::kUnknown: return "CONTAINER_UNKNOWN";
+    case ContainerState::kCreated:
+      return "CONTAINER_CREATED";
+    case ContainerState::kRunning:
+      return "CONTAINER_RUNNING";
+    case ContainerState::kExited:
+      return "CONTAINER_EXITED";
+    case ContainerState::kUnknown:
+      return "CONTAINER_UNKNOWN";
   }
   return "CONTAINER_UNKNOWN";
 }
@@ -123,10 +127,9 @@ absl::StatusOr<std::string> Store::AddSandbox(Sandbox sandbox) {
   for (const auto& [id, s] : sandboxes_) {
     if (s.name == sandbox.name && s.ns == sandbox.ns && s.uid == sandbox.uid &&
         s.attempt == sandbox.attempt) {
-      return NameReserved("sandbox",
-                          absl::StrCat(sandbox.name, "_", sandbox.ns, "_", sandbox.uid, "_",
-                                       sandbox.attempt),
-                          id);
+      return NameReserved(
+          "sandbox",
+          absl::StrCat(sandbox.name, "_", sandbox.ns, "_", sandbox.uid, "_", sandbox.attempt), id);
     }
   }
   if (sandbox.id.empty()) sandbox.id = kit::NewId();
@@ -203,9 +206,9 @@ absl::StatusOr<std::string> Store::AddContainer(Container container,
   const Sandbox& sb = sit->second;
   if (sb.state != SandboxState::kReady) {
     // pkg/cri/server/container_create.go@v1.6.20: the sandbox's task is gone.
-    return absl::NotFoundError(absl::StrCat(
-        "failed to get sandbox container task: no running task found: task ", sb.id,
-        " not found: not found"));
+    return absl::NotFoundError(
+        absl::StrCat("failed to get sandbox container task: no running task found: task ", sb.id,
+                     " not found: not found"));
   }
   if (container.name.empty()) return absl::InvalidArgumentError("container metadata needs a name");
   // makeContainerName: name_pod_namespace_uid_attempt, one index for the node.

@@ -94,7 +94,7 @@ struct Container {
   int32_t exit_code_at_exit = 0;
   bool oom_at_exit = false;
   bool starting = false;
-  bool term_sent = false;  // a StopContainer with a timeout sent SIGTERM
+  bool term_sent = false;     // a StopContainer with a timeout sent SIGTERM
   std::string reserved_name;  // name_pod_namespace_uid_attempt, held until removed
 };
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "fake-cri/store.h"
-#include "testing/fake_cri_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_cri_clock.h"
 
 namespace fakecri {
 
@@ -28,8 +28,7 @@ class StoreProcessTest : public ::testing::Test {
     EXPECT_TRUE(id.ok()) << id.status();
     return *id;
   }
-  std::string Running(const ProcessSpec& p, Store* store = nullptr,
-                      const std::string& id = "") {
+  std::string Running(const ProcessSpec& p, Store* store = nullptr, const std::string& id = "") {
     Store* s = store ? store : &store_;
     Container c;
     c.id = id;

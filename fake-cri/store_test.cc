@@ -22,7 +22,6 @@ using ::testing::UnorderedElementsAre;
 
 constexpr char kUnknownId[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-
 std::vector<std::string> IdsOf(const std::vector<Container>& cs) {
   std::vector<std::string> ids;
   for (const auto& c : cs) ids.push_back(c.id);
@@ -123,7 +122,8 @@ TEST_F(StoreTest, AddSandboxRejectsAReservedNameAsContainerdDoes) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnknown);
   EXPECT_EQ(second.status().message(),
             "failed to reserve sandbox name \"web_default_uid-web_0\": name "
-            "\"web_default_uid-web_0\" is reserved for \"" + first + "\"");
+            "\"web_default_uid-web_0\" is reserved for \"" +
+                first + "\"");
 }
 
 TEST_F(StoreTest, AddSandboxAcceptsTheSameNameWithAnotherAttemptOrUid) {
@@ -341,7 +341,8 @@ TEST_F(StoreTest, AddContainerRejectsAReservedNameAsContainerdDoes) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnknown);
   EXPECT_EQ(second.status().message(),
             "failed to reserve container name \"nginx_web_default_uid-web_0\": name "
-            "\"nginx_web_default_uid-web_0\" is reserved for \"" + first + "\"");
+            "\"nginx_web_default_uid-web_0\" is reserved for \"" +
+                first + "\"");
 }
 
 TEST_F(StoreTest, TheReservedNameTakesThePodPartTheRequestGives) {
@@ -373,8 +374,10 @@ TEST_F(StoreTest, AddContainerToANotReadySandboxIsNotFoundAsItsTaskIsGone) {
   auto id = store_.AddContainer(MakeContainer(sid, "nginx"));
   ASSERT_FALSE(id.ok());
   EXPECT_EQ(id.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(id.status().message(), "failed to get sandbox container task: no running task "
-                                   "found: task " + sid + " not found: not found");
+  EXPECT_EQ(id.status().message(),
+            "failed to get sandbox container task: no running task "
+            "found: task " +
+                sid + " not found: not found");
   EXPECT_THAT(store_.ListContainers({}), IsEmpty());
 }
 

@@ -22,8 +22,20 @@ constexpr uint64_t kPageSize = 4096;
 
 // What a member is to us.
 enum class Role {
-  kConfig, kSpec, kStatusDump, kDeletedFiles, kStatsDump, kDumpLog,
-  kInventory, kPstree, kCore, kPagemap, kPages, kRootfsDiff, kLog, kOther,
+  kConfig,
+  kSpec,
+  kStatusDump,
+  kDeletedFiles,
+  kStatsDump,
+  kDumpLog,
+  kInventory,
+  kPstree,
+  kCore,
+  kPagemap,
+  kPages,
+  kRootfsDiff,
+  kLog,
+  kOther,
 };
 
 // "checkpoint/<prefix><digits>.img" -> the digits.
@@ -43,15 +55,19 @@ std::optional<uint32_t> NumberedImage(const std::string& path, const char* prefi
 Role RoleOf(const TarMember& m) {
   if (m.type != TarMember::Type::kFile) return Role::kOther;
   static const std::pair<const char*, Role> kNamed[] = {
-      {"config.dump", Role::kConfig},         {"spec.dump", Role::kSpec},
-      {"status.dump", Role::kStatusDump},     {"deleted.files", Role::kDeletedFiles},
-      {"stats-dump", Role::kStatsDump},       {"dump.log", Role::kDumpLog},
+      {"config.dump", Role::kConfig},
+      {"spec.dump", Role::kSpec},
+      {"status.dump", Role::kStatusDump},
+      {"deleted.files", Role::kDeletedFiles},
+      {"stats-dump", Role::kStatsDump},
+      {"dump.log", Role::kDumpLog},
       {"checkpoint/inventory.img", Role::kInventory},
       {"checkpoint/pstree.img", Role::kPstree},
       {"rootfs-diff.tar", Role::kRootfsDiff},
       // The container's log: containerd 2.1+, Podman, CRI-O (under the
       // annotation key's name).
-      {"container.log", Role::kLog},          {"ctr.log", Role::kLog},
+      {"container.log", Role::kLog},
+      {"ctr.log", Role::kLog},
       {"io.kubernetes.cri-o.LogPath", Role::kLog},
   };
   for (const auto& [name, role] : kNamed) {
@@ -80,7 +96,7 @@ struct Gathered {
   std::optional<std::string> stats_dump;
   std::optional<std::string> inventory;
   std::optional<std::string> pstree;
-  std::map<uint32_t, std::string> cores;     // pid -> image
+  std::map<uint32_t, std::string> cores;        // pid -> image
   std::map<std::string, std::string> pagemaps;  // member -> image
 };
 
@@ -165,8 +181,8 @@ absl::Status CheckIsCheckpoint(const std::string& file, const Gathered& g) {
   if (!g.json.count("config.dump")) missing.push_back("config.dump");
   if (!g.json.count("spec.dump")) missing.push_back("spec.dump");
   if (missing.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      file, ": not a checkpoint archive: no ", absl::StrJoin(missing, ", no ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat(file, ": not a checkpoint archive: no ", absl::StrJoin(missing, ", no ")));
 }
 
 }  // namespace
@@ -226,7 +242,8 @@ absl::StatusOr<CheckpointFacts> InspectCheckpoint(const std::string& path,
         }
         break;
       case Role::kPagemap:
-        if (options.full && (data = load(kMaxImageBytes)).ok()) g.pagemaps[m.path] = *std::move(data);
+        if (options.full && (data = load(kMaxImageBytes)).ok())
+          g.pagemaps[m.path] = *std::move(data);
         break;
       case Role::kDumpLog:
         if (options.full) {
@@ -259,7 +276,8 @@ absl::StatusOr<CheckpointFacts> InspectCheckpoint(const std::string& path,
   facts.compression = tar.compression();
   if (absl::Status s = CheckIsCheckpoint(path, g); !s.ok()) return s;
 
-  absl::StatusOr<nlohmann::json> config = ParseJsonMember(path, "config.dump", g.json["config.dump"]);
+  absl::StatusOr<nlohmann::json> config =
+      ParseJsonMember(path, "config.dump", g.json["config.dump"]);
   if (!config.ok()) return config.status();
   absl::StatusOr<nlohmann::json> spec = ParseJsonMember(path, "spec.dump", g.json["spec.dump"]);
   if (!spec.ok()) return spec.status();

@@ -17,8 +17,8 @@
 
 namespace inspect {
 
-constexpr uint64_t kMaxJsonBytes = 4 << 20;   // config.dump, spec.dump, ...
-constexpr uint64_t kMaxImageBytes = 4 << 20;  // each CRIU image decoded
+constexpr uint64_t kMaxJsonBytes = 4 << 20;     // config.dump, spec.dump, ...
+constexpr uint64_t kMaxImageBytes = 4 << 20;    // each CRIU image decoded
 constexpr uint64_t kMaxLogScanBytes = 1 << 20;  // of dump.log, for its Version line
 
 struct ScanOptions {

@@ -219,7 +219,8 @@ TEST_F(ShowErrors, MissingFileDirectoryAndNotATar) {
   EXPECT_EQ(Error(empty), empty + ": not a tar archive: the file is empty");
   const std::string tiny = tmp_.Join("tiny.tar");
   std::ofstream(tiny) << "hello";
-  EXPECT_EQ(Error(tiny), tiny + ": not a tar archive: only 5 bytes, less than one 512-byte tar header");
+  EXPECT_EQ(Error(tiny),
+            tiny + ": not a tar archive: only 5 bytes, less than one 512-byte tar header");
   const std::string gz = tmp_.Join("text.gz");
   ASSERT_EQ(t::CompressCopy(text, gz, "gzip"), "");
   EXPECT_EQ(Error(gz), gz + ": not a tar archive (gzip-compressed, but not a tar inside) "
@@ -235,15 +236,15 @@ TEST_F(ShowErrors, TruncatedArchivesSayWhereTheyEnd) {
   {
     std::optional<std::string> out = t::Run(
         "python3 -c \"import tarfile,sys; t=tarfile.open(sys.argv[1]); "
-        "print(t.getmember('checkpoint/pages-1.img').offset_data)\" " + good_);
+        "print(t.getmember('checkpoint/pages-1.img').offset_data)\" " +
+        good_);
     ASSERT_TRUE(out.has_value());
     data_start = std::stoull(*out);
   }
   const std::string in_pages = Cut("in-pages.tar", data_start + 5000);
-  EXPECT_EQ(Error(in_pages),
-            absl::StrCat(in_pages, ": truncated: the archive ends at byte ", data_start + 5000,
-                         ", inside member \"", name, "\" (5000 of its ", sizes.at(name),
-                         " bytes present)"));
+  EXPECT_EQ(Error(in_pages), absl::StrCat(in_pages, ": truncated: the archive ends at byte ",
+                                          data_start + 5000, ", inside member \"", name,
+                                          "\" (5000 of its ", sizes.at(name), " bytes present)"));
   const std::string in_header = Cut("in-header.tar", data_start - 100);
   EXPECT_EQ(Error(in_header),
             absl::StrCat(in_header, ": truncated: the archive ends at byte ", data_start - 100,
@@ -267,8 +268,9 @@ TEST_F(ShowErrors, TruncatedArchivesSayWhereTheyEnd) {
 TEST_F(ShowErrors, ForeignTarSaysWhatIsMissing) {
   const std::string foreign = tmp_.Join("foreign.tar");
   ASSERT_EQ(t::WriteTar(foreign, {{"etc/", ""}, {"etc/hostname", "node\n"}}), "");
-  EXPECT_EQ(Error(foreign), foreign + ": not a checkpoint archive: no checkpoint/ directory, "
-                                      "no config.dump, no spec.dump");
+  EXPECT_EQ(Error(foreign), foreign +
+                                ": not a checkpoint archive: no checkpoint/ directory, "
+                                "no config.dump, no spec.dump");
   const std::string no_spec = tmp_.Join("no-spec.tar");
   ASSERT_EQ(t::RewriteTar(good_, no_spec, {}, {"spec.dump"}), "");
   EXPECT_EQ(Error(no_spec), no_spec + ": not a checkpoint archive: no spec.dump");
@@ -289,14 +291,17 @@ TEST_F(ShowErrors, CorruptJsonAndImagesNameTheMember) {
   const std::string bad_img = tmp_.Join("bad-img.tar");
   ASSERT_EQ(t::RewriteTar(good_, bad_img,
                           {{"checkpoint/pstree.img", std::string("\x19\x43\x56\x54\x30\x30\x27\x50"
-                                                                 "\x10\x00\x00\x00\x08\x01", 14)}}),
+                                                                 "\x10\x00\x00\x00\x08\x01",
+                                                                 14)}}),
             "");
-  EXPECT_EQ(Error(bad_img), bad_img + ": member \"checkpoint/pstree.img\": bad CRIU image: "
-                                      "entry 1 at byte 8 claims 16 bytes but only 2 remain");
+  EXPECT_EQ(Error(bad_img), bad_img +
+                                ": member \"checkpoint/pstree.img\": bad CRIU image: "
+                                "entry 1 at byte 8 claims 16 bytes but only 2 remain");
   const std::string bad_stats = tmp_.Join("bad-stats.tar");
   ASSERT_EQ(t::RewriteTar(good_, bad_stats, {{"stats-dump", "not an image"}}), "");
-  EXPECT_EQ(Error(bad_stats), bad_stats + ": member \"stats-dump\": bad CRIU image: byte 0: class "
-                                          "magic 0x20746f6e, expected 0x55105940 (IMG_SERVICE)");
+  EXPECT_EQ(Error(bad_stats), bad_stats +
+                                  ": member \"stats-dump\": bad CRIU image: byte 0: class "
+                                  "magic 0x20746f6e, expected 0x55105940 (IMG_SERVICE)");
 }
 
 TEST_F(ShowErrors, MembersOverTheLoadLimitAreRefused) {

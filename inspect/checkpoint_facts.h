@@ -16,17 +16,17 @@ namespace inspect {
 
 // Who wrote the archive and what it says about the container.
 struct ContainerFacts {
-  std::string engine;          // "CRI-O", "containerd", "Podman"
-  std::string name;            // the container's own name
-  std::string full_name;       // config.dump "name"
-  std::string id;              // config.dump "id"
-  std::string pod;             // "" when the archive names none
-  std::string ns;              // the pod's namespace
+  std::string engine;     // "CRI-O", "containerd", "Podman"
+  std::string name;       // the container's own name
+  std::string full_name;  // config.dump "name"
+  std::string id;         // config.dump "id"
+  std::string pod;        // "" when the archive names none
+  std::string ns;         // the pod's namespace
   std::string image_name;
   std::string image_ref;
-  std::string runtime;         // config.dump "runtime"
-  std::string oci_version;     // spec.dump "ociVersion"
-  std::string created_time;    // config.dump "createdTime", as written
+  std::string runtime;       // config.dump "runtime"
+  std::string oci_version;   // spec.dump "ociVersion"
+  std::string created_time;  // config.dump "createdTime", as written
   std::string checkpointed_time;
   // Where checkpointed_time comes from: "config.dump" or, when config.dump has
   // none (Podman), "tar mtime of checkpoint/"; "" when neither.
@@ -47,9 +47,9 @@ struct MemoryFacts {
 
 struct RootfsDiffFacts {
   uint64_t size = 0;
-  std::string compression;             // "none" (CRI-O, Podman), "gzip" (containerd)
-  std::vector<std::string> members;    // the first kMaxListedPaths, in archive order
-  uint64_t member_count = 0;           // all of them
+  std::string compression;           // "none" (CRI-O, Podman), "gzip" (containerd)
+  std::vector<std::string> members;  // the first kMaxListedPaths, in archive order
+  uint64_t member_count = 0;         // all of them
 };
 
 struct ProcessFacts {
@@ -63,7 +63,7 @@ struct CheckpointFacts {
   std::string compression;    // "none", "gzip", "zstd", ...
   uint64_t member_count = 0;
   ContainerFacts container;
-  std::string criu_version;   // dump.log "Version:" line; "" when absent
+  std::string criu_version;  // dump.log "Version:" line; "" when absent
   std::optional<CriuInventory> inventory;
   MemoryFacts memory;
   std::optional<RootfsDiffFacts> rootfs_diff;

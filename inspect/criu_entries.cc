@@ -10,7 +10,8 @@
 namespace inspect {
 namespace {
 
-[[maybe_unused]] constexpr uint32_t kPeParent = 1;  // pagemap.proto "pmap.flags" (criu/include/pagemap.h)
+[[maybe_unused]] constexpr uint32_t kPeParent =
+    1;  // pagemap.proto "pmap.flags" (criu/include/pagemap.h)
 constexpr uint32_t kPePresent = 4;
 
 // Reads one entry's message, prefixing errors with where it is.
@@ -117,7 +118,7 @@ uint64_t CriuPagemap::present_pages() const {
 }
 
 const char* CriuMachineName(uint32_t mtype) {
-  static const char* const kNames[] = {"UNKNOWN", "X86_64", "ARM",  "AARCH64",
+  static const char* const kNames[] = {"UNKNOWN", "X86_64", "ARM", "AARCH64",
                                        "PPC64",   "S390",   "MIPS"};
   return mtype < sizeof kNames / sizeof kNames[0] ? kNames[mtype] : "UNKNOWN";
 }

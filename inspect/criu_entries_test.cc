@@ -36,10 +36,10 @@ TEST(CriuImage, DecodesAPstreeWithTwoProcesses) {
 TEST(CriuImage, PagemapCountsPresentPagesAndPrefersCriu4sNrPages) {
   const std::string image =
       kPagemapHead + Entry("\x08\x01"s) +
-      Entry("\x08\x80\x20\x10\x03\x20\x04"s) +           // 3 pages, PE_PRESENT
-      Entry("\x08\x80\x40\x10\x00\x20\x06\x28\x05"s) +   // CRIU 4: 0 + nr_pages 5, PRESENT|LAZY
-      Entry("\x08\x80\x60\x10\x09\x20\x01"s) +           // 9 pages in the parent
-      Entry("\x08\x80\x80\x01\x10\x02"s);                // no flags (old image): present
+      Entry("\x08\x80\x20\x10\x03\x20\x04"s) +          // 3 pages, PE_PRESENT
+      Entry("\x08\x80\x40\x10\x00\x20\x06\x28\x05"s) +  // CRIU 4: 0 + nr_pages 5, PRESENT|LAZY
+      Entry("\x08\x80\x60\x10\x09\x20\x01"s) +          // 9 pages in the parent
+      Entry("\x08\x80\x80\x01\x10\x02"s);               // no flags (old image): present
   absl::StatusOr<CriuPagemap> pm = DecodePagemap(image);
   ASSERT_TRUE(pm.ok()) << pm.status();
   EXPECT_EQ(pm->pages_id, 1u);

@@ -50,8 +50,8 @@ absl::StatusOr<CriuImage> SplitCriuImage(std::string_view bytes, CriuImageKind e
   size_t pos = 0;
   if (row.class_magic != 0) {
     if (bytes.size() < 4) {
-      return absl::DataLossError(absl::StrCat("only ", bytes.size(),
-                                              " bytes, too short for a CRIU image header"));
+      return absl::DataLossError(
+          absl::StrCat("only ", bytes.size(), " bytes, too short for a CRIU image header"));
     }
     const uint32_t found = LoadU32(bytes, 0);
     if (found != row.class_magic) {
@@ -62,8 +62,8 @@ absl::StatusOr<CriuImage> SplitCriuImage(std::string_view bytes, CriuImageKind e
     pos = 4;
   }
   if (bytes.size() - pos < 4) {
-    return absl::DataLossError(absl::StrCat("only ", bytes.size(),
-                                            " bytes, too short for a CRIU image header"));
+    return absl::DataLossError(
+        absl::StrCat("only ", bytes.size(), " bytes, too short for a CRIU image header"));
   }
   const uint32_t found = LoadU32(bytes, pos);
   if (found != row.magic) {
@@ -84,9 +84,9 @@ absl::StatusOr<CriuImage> SplitCriuImage(std::string_view bytes, CriuImageKind e
     }
     const uint32_t len = LoadU32(bytes, pos);
     if (len > bytes.size() - pos - 4) {
-      return absl::DataLossError(absl::StrCat("entry ", entry_number, " at byte ", pos,
-                                              " claims ", len, " bytes but only ",
-                                              bytes.size() - pos - 4, " remain"));
+      return absl::DataLossError(absl::StrCat("entry ", entry_number, " at byte ", pos, " claims ",
+                                              len, " bytes but only ", bytes.size() - pos - 4,
+                                              " remain"));
     }
     image.entries.push_back(bytes.substr(pos + 4, len));
     pos += 4 + static_cast<size_t>(len);

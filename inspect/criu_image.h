@@ -26,7 +26,7 @@ enum class CriuImageKind { kInventory, kPstree, kCore, kPagemap, kStats };
 
 struct CriuImage {
   CriuImageKind kind = CriuImageKind::kInventory;
-  std::string name;  // as crit prints it: "INVENTORY", "PSTREE", ...
+  std::string name;                       // as crit prints it: "INVENTORY", "PSTREE", ...
   std::vector<std::string_view> entries;  // views into the caller's bytes
 };
 

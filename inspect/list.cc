@@ -17,7 +17,7 @@ namespace inspect {
 namespace {
 
 bool HasTarSuffix(const std::string& name) {
-  static const char* const kSuffixes[] = {".tar",     ".tar.gz", ".tgz",     ".tar.zst",
+  static const char* const kSuffixes[] = {".tar",      ".tar.gz", ".tgz",     ".tar.zst",
                                           ".tar.zstd", ".tar.xz", ".tar.bz2", ".tar.lz4"};
   for (const char* s : kSuffixes) {
     if (absl::EndsWith(name, s)) return true;
@@ -35,8 +35,7 @@ absl::StatusOr<std::vector<ListRow>> ListCheckpoints(const std::string& dir,
   if (d == nullptr) {
     const int err = errno;
     if (err == ENOENT) return absl::NotFoundError(absl::StrCat(dir, ": no such directory"));
-    return absl::InvalidArgumentError(
-        absl::StrCat(dir, ": cannot list: ", std::strerror(err)));
+    return absl::InvalidArgumentError(absl::StrCat(dir, ": cannot list: ", std::strerror(err)));
   }
   std::vector<std::string> names;
   while (dirent* e = readdir(d)) {
@@ -79,7 +78,8 @@ std::string ListText(const std::vector<ListRow>& rows) {
   struct Cells {
     std::string file, size, who, engine, when;
   };
-  std::vector<Cells> cells = {{"FILE", "SIZE", "NAMESPACE/POD/CONTAINER", "ENGINE", "CHECKPOINTED"}};
+  std::vector<Cells> cells = {
+      {"FILE", "SIZE", "NAMESPACE/POD/CONTAINER", "ENGINE", "CHECKPOINTED"}};
   for (const ListRow& r : rows) {
     if (!r.error.empty()) {
       cells.push_back({r.file, HumanBytes(r.size), "error: " + r.error, "", ""});

@@ -23,7 +23,7 @@ TEST(InspectList, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
   ASSERT_EQ(t::WriteTar(dir.Join("checkpoint-foreign.tar"), {{"a.txt", "a"}}), "");
   ASSERT_EQ(t::WriteTar(dir.Join("backup.tar"), {{"a.txt", "a"}}), "");  // not listed
   std::ofstream(dir.Join("notes.txt")) << "not a candidate";
-  std::ofstream(dir.Join("random.tar")) << "not a tar at all";          // not listed
+  std::ofstream(dir.Join("random.tar")) << "not a tar at all";  // not listed
   ASSERT_EQ(t::CompressCopy(dir.Join("checkpoint-web_shop-counter-2026.tar"),
                             dir.Join("checkpoint-gz.tar.gz"), "gzip"),
             "");
@@ -61,9 +61,9 @@ TEST(InspectList, EveryCheckpointArchiveInADirectoryWithErrorsInline) {
   if (zstd) {
     EXPECT_EQ(by_file["checkpoint-zst.tar.zst"].container, "counter");
   }
-  EXPECT_TRUE(absl::StartsWith(by_file["checkpoint-cut.tar"].error,
-                               "truncated: the archive ends at byte " + std::to_string(cut) +
-                                   ", inside member \""))
+  EXPECT_TRUE(absl::StartsWith(
+      by_file["checkpoint-cut.tar"].error,
+      "truncated: the archive ends at byte " + std::to_string(cut) + ", inside member \""))
       << by_file["checkpoint-cut.tar"].error;
   EXPECT_EQ(by_file["checkpoint-foreign.tar"].error,
             "not a checkpoint archive: no checkpoint/ directory, no config.dump, no spec.dump");
@@ -86,8 +86,9 @@ TEST(InspectList, EmptyDirectorySaysSo) {
   kit::testing::TempDir dir;
   absl::StatusOr<std::vector<ListRow>> rows = ListCheckpoints(dir.path());
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(ListText(*rows), "FILE  SIZE  NAMESPACE/POD/CONTAINER  ENGINE  CHECKPOINTED\n"
-                             "(no checkpoint archives)\n");
+  EXPECT_EQ(ListText(*rows),
+            "FILE  SIZE  NAMESPACE/POD/CONTAINER  ENGINE  CHECKPOINTED\n"
+            "(no checkpoint archives)\n");
 }
 
 }  // namespace

@@ -110,8 +110,10 @@ absl::StatusOr<ContainerFacts> ReadContainerFacts(const std::string& file, const
   c.engine = engine.engine;
   Sources sources(file, config, *annotations, status_dump);
   const std::pair<std::string*, const std::vector<FactSource>*> from_table[] = {
-      {&c.name, &engine.container_name}, {&c.pod, &engine.pod},
-      {&c.ns, &engine.ns},               {&c.image_name, &engine.image_name},
+      {&c.name, &engine.container_name},
+      {&c.pod, &engine.pod},
+      {&c.ns, &engine.ns},
+      {&c.image_name, &engine.image_name},
       {&c.image_ref, &engine.image_ref}};
   for (const auto& [out, list] : from_table) {
     absl::StatusOr<std::string> v = sources.First(*list);

@@ -16,9 +16,12 @@ TEST(InspectEngines, PickedFromIoContainerManagerAsCheckpointctlDoes) {
 }
 
 TEST(InspectMetadata, CrioNamesComeFromItsAnnotations) {
-  json config = {{"id", "abc"},          {"name", "k8s_app_web_shop_uid_0"},
-                 {"rootfsImageName", "img:1"}, {"rootfsImageRef", "sha256:1"},
-                 {"runtime", "runc"},   {"createdTime", "2026-01-01T00:00:00Z"},
+  json config = {{"id", "abc"},
+                 {"name", "k8s_app_web_shop_uid_0"},
+                 {"rootfsImageName", "img:1"},
+                 {"rootfsImageRef", "sha256:1"},
+                 {"runtime", "runc"},
+                 {"createdTime", "2026-01-01T00:00:00Z"},
                  {"checkpointedTime", "2026-01-01T00:01:00Z"}};
   json spec = {{"ociVersion", "1.0.2"},
                {"annotations",
@@ -56,11 +59,13 @@ TEST(InspectMetadata, ErrorsNameTheMemberAndWhatIsWrong) {
   EXPECT_EQ(ParseJsonMember("f.tar", "deleted.files", "{}", true).status().message(),
             "f.tar: member \"deleted.files\": expected a JSON array, found object");
   std::string bad(ParseJsonMember("f.tar", "spec.dump", "{\"a\":").status().message());
-  EXPECT_EQ(bad.rfind("f.tar: member \"spec.dump\": invalid JSON: [json.exception.parse_error.101]", 0),
-            0u)
+  EXPECT_EQ(
+      bad.rfind("f.tar: member \"spec.dump\": invalid JSON: [json.exception.parse_error.101]", 0),
+      0u)
       << bad;
-  EXPECT_EQ(ReadContainerFacts("f.tar", {{"runtime", 3}}, json::object(), nullptr).status().message(),
-            "f.tar: member \"config.dump\": \"runtime\" is number, expected a string");
+  EXPECT_EQ(
+      ReadContainerFacts("f.tar", {{"runtime", 3}}, json::object(), nullptr).status().message(),
+      "f.tar: member \"config.dump\": \"runtime\" is number, expected a string");
   EXPECT_EQ(ReadContainerFacts("f.tar", json::object(), {{"annotations", "x"}}, nullptr)
                 .status()
                 .message(),

@@ -62,8 +62,8 @@ TEST_F(InspectBinary, BadUsageExitsTwoWithTheReason) {
   for (const auto& [args, reason] : cases) {
     Result r = Run(args);
     EXPECT_EQ(r.exit_code, 2) << reason;
-    EXPECT_EQ(r.err, "checkpoint-inspect: " + reason +
-                         "\nRun 'checkpoint-inspect --help' for usage.\n");
+    EXPECT_EQ(r.err,
+              "checkpoint-inspect: " + reason + "\nRun 'checkpoint-inspect --help' for usage.\n");
     EXPECT_EQ(r.out, "");
   }
 }

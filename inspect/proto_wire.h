@@ -26,7 +26,7 @@ enum class WireType : uint8_t {
 struct WireField {
   uint32_t number = 0;
   WireType type = WireType::kVarint;
-  uint64_t value = 0;     // varint, fixed32 or fixed64
+  uint64_t value = 0;      // varint, fixed32 or fixed64
   std::string_view bytes;  // length-delimited
 };
 

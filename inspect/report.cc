@@ -59,16 +59,19 @@ std::vector<std::tuple<const char*, std::optional<uint64_t>, const char*>> Resto
           {"pages_restored", r.pages_restored, ""}};
 }
 
-void StatsText(std::string* out, const char* title,
-               const std::vector<std::tuple<const char*, std::optional<uint64_t>, const char*>>& rows) {
+void StatsText(
+    std::string* out, const char* title,
+    const std::vector<std::tuple<const char*, std::optional<uint64_t>, const char*>>& rows) {
   absl::StrAppend(out, title, ":\n");
   for (const auto& [name, value, unit] : rows) {
     if (!value) continue;
-    absl::StrAppendFormat(out, "  %-23s %d%s\n", name, *value, *unit ? absl::StrCat(" ", unit) : "");
+    absl::StrAppendFormat(out, "  %-23s %d%s\n", name, *value,
+                          *unit ? absl::StrCat(" ", unit) : "");
   }
 }
 
-json StatsJson(const std::vector<std::tuple<const char*, std::optional<uint64_t>, const char*>>& rows) {
+json StatsJson(
+    const std::vector<std::tuple<const char*, std::optional<uint64_t>, const char*>>& rows) {
   json out = json::object();
   for (const auto& [name, value, unit] : rows) {
     if (value) out[name] = *value;
@@ -108,15 +111,15 @@ std::string HumanBytes(uint64_t bytes) {
 std::string ShowText(const CheckpointFacts& f) {
   const ContainerFacts& c = f.container;
   std::string out;
-  Line(&out, "Archive", absl::StrCat(f.path, " (", f.archive_size, " bytes, ",
-                                      f.compression == "none" ? "uncompressed"
-                                                              : f.compression + "-compressed",
-                                      " tar, ", f.member_count, " members)"));
+  Line(&out, "Archive",
+       absl::StrCat(f.path, " (", f.archive_size, " bytes, ",
+                    f.compression == "none" ? "uncompressed" : f.compression + "-compressed",
+                    " tar, ", f.member_count, " members)"));
   Line(&out, "Engine", c.engine);
-  Line(&out, "Container", absl::StrCat(Or(c.name, "(not recorded)"),
-                                        c.full_name.empty() || c.full_name == c.name
-                                            ? ""
-                                            : absl::StrCat(" (", c.full_name, ")")));
+  Line(&out, "Container",
+       absl::StrCat(Or(c.name, "(not recorded)"), c.full_name.empty() || c.full_name == c.name
+                                                      ? ""
+                                                      : absl::StrCat(" (", c.full_name, ")")));
   Line(&out, "Container ID", Or(c.id, "(not recorded)"));
   Line(&out, "Pod", Or(c.pod, "(none)"));
   Line(&out, "Namespace", Or(c.ns, "(none)"));
@@ -125,17 +128,21 @@ std::string ShowText(const CheckpointFacts& f) {
   Line(&out, "Runtime", Or(c.runtime, "(not recorded)"));
   Line(&out, "OCI version", Or(c.oci_version, "(not recorded)"));
   std::string criu = Or(f.criu_version, "(no dump.log)");
-  if (f.inventory) absl::StrAppend(&criu, ", image format ", f.inventory->img_version == 2 ? "v1.1" : absl::StrCat("version ", f.inventory->img_version));
+  if (f.inventory)
+    absl::StrAppend(&criu, ", image format ",
+                    f.inventory->img_version == 2
+                        ? "v1.1"
+                        : absl::StrCat("version ", f.inventory->img_version));
   Line(&out, "CRIU", criu);
   Line(&out, "Created", Or(c.created_time, "(not recorded)"));
   Line(&out, "Checkpointed",
-       c.checkpointed_time.empty()
-           ? "(not recorded)"
-           : c.checkpointed_time_source == "config.dump"
-                 ? c.checkpointed_time
-                 : absl::StrCat(c.checkpointed_time, " (", c.checkpointed_time_source, ")"));
-  Line(&out, "Memory", absl::StrCat(f.memory.pages, " pages, ", f.memory.bytes, " bytes (",
-                                     HumanBytes(f.memory.bytes), ")"));
+       c.checkpointed_time.empty() ? "(not recorded)"
+       : c.checkpointed_time_source == "config.dump"
+           ? c.checkpointed_time
+           : absl::StrCat(c.checkpointed_time, " (", c.checkpointed_time_source, ")"));
+  Line(&out, "Memory",
+       absl::StrCat(f.memory.pages, " pages, ", f.memory.bytes, " bytes (",
+                    HumanBytes(f.memory.bytes), ")"));
   for (const PagesFile& p : f.memory.pages_files) {
     absl::StrAppend(&out, "  ", p.member, "  ", p.size, " bytes\n");
   }
@@ -189,9 +196,10 @@ json ShowJson(const CheckpointFacts& f) {
   out["compression"] = f.compression;
   out["members"] = f.member_count;
   out["engine"] = c.engine;
-  out["container"] = {{"name", c.name},   {"full_name", c.full_name},
-                      {"id", c.id},       {"pod", c.pod},
-                      {"namespace", c.ns}, {"image", {{"name", c.image_name}, {"ref", c.image_ref}}}};
+  out["container"] = {
+      {"name", c.name},    {"full_name", c.full_name},
+      {"id", c.id},        {"pod", c.pod},
+      {"namespace", c.ns}, {"image", {{"name", c.image_name}, {"ref", c.image_ref}}}};
   out["runtime"] = {{"name", c.runtime},
                     {"oci_version", c.oci_version},
                     {"criu_version", f.criu_version},

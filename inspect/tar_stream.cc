@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -138,7 +138,7 @@ TarStream::~TarStream() {
 }
 
 absl::StatusOr<std::unique_ptr<TarStream>> TarStream::Open(const std::string& path,
-                                                            const TarStreamOptions& options) {
+                                                           const TarStreamOptions& options) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -170,8 +170,8 @@ absl::StatusOr<std::unique_ptr<TarStream>> TarStream::Open(const std::string& pa
 absl::Status TarStream::Fail(const std::string& what) const {
   const char* e = archive_error_string(archive_);
   if (LooksTruncated(e)) return Truncated();
-  return absl::DataLossError(absl::StrCat(path_, ": ", what, " (libarchive: ", e ? e : "unknown error",
-                                          ")"));
+  return absl::DataLossError(
+      absl::StrCat(path_, ": ", what, " (libarchive: ", e ? e : "unknown error", ")"));
 }
 
 absl::Status TarStream::NotReadable() {
@@ -185,7 +185,8 @@ absl::Status TarStream::NotReadable() {
   const char* e = archive_error_string(archive_);
   if (LooksTruncated(e)) return Truncated();
   if (file_size_ == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path_, ": not a tar archive: the file is empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_, ": not a tar archive: the file is empty"));
   }
   if (sniffed.empty() && file_size_ < 512) {
     return absl::InvalidArgumentError(absl::StrCat(path_, ": not a tar archive: only ", file_size_,
@@ -198,9 +199,9 @@ absl::Status TarStream::NotReadable() {
 }
 
 absl::Status TarStream::Truncated() const {
-  const std::string end = absl::StrCat(path_, ": truncated: the ",
-                                       compression_ == "none" ? "archive" : compression_ + " stream",
-                                       " ends at byte ", file_size_);
+  const std::string end = absl::StrCat(
+      path_, ": truncated: the ", compression_ == "none" ? "archive" : compression_ + " stream",
+      " ends at byte ", file_size_);
   const std::optional<TarMember>& m = current_ ? current_ : previous_;
   if (!m) return absl::DataLossError(absl::StrCat(end, ", inside the first member's header"));
   if (compression_ != "none") {
@@ -211,8 +212,8 @@ absl::Status TarStream::Truncated() const {
       return absl::DataLossError(absl::StrCat(end, ", inside member \"", m->path, "\" (", got,
                                               " of its ", m->size, " bytes decompressed)"));
     }
-    return absl::DataLossError(absl::StrCat(end, ", after member \"", m->path,
-                                            "\": the next header is cut"));
+    return absl::DataLossError(
+        absl::StrCat(end, ", after member \"", m->path, "\": the next header is cut"));
   }
   if (current_ && file_size_ < data_start_ + current_->size) {
     const uint64_t present = file_size_ > data_start_ ? file_size_ - data_start_ : 0;
@@ -242,10 +243,11 @@ absl::StatusOr<std::optional<TarMember>> TarStream::Next() {
       const uint64_t data_end = data_start_ + (current_->size + 511) / 512 * 512;
       const uint64_t end = static_cast<uint64_t>(archive_filter_bytes(archive_, 0));
       if (end < data_end + 1024) {
-        return absl::DataLossError(absl::StrCat(
-            path_, ": truncated: the ", compression_ == "none" ? "archive" : compression_ + " stream",
-            " ends at byte ", file_size_, ", right after member \"", current_->path,
-            "\", without the two zero blocks that end a tar"));
+        return absl::DataLossError(
+            absl::StrCat(path_, ": truncated: the ",
+                         compression_ == "none" ? "archive" : compression_ + " stream",
+                         " ends at byte ", file_size_, ", right after member \"", current_->path,
+                         "\", without the two zero blocks that end a tar"));
       }
     }
     previous_ = std::move(current_);
@@ -273,17 +275,17 @@ absl::Status TarStream::ReadChunks(const std::function<absl::Status(std::string_
 
 absl::StatusOr<std::string> TarStream::ReadAll(uint64_t limit) {
   if (current_->size > limit) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(path_, ": member \"", current_->path, "\" is ", current_->size,
-                     " bytes, more than the ", limit, " bytes checkpoint-inspect loads"));
+    return absl::ResourceExhaustedError(absl::StrCat(path_, ": member \"", current_->path, "\" is ",
+                                                     current_->size, " bytes, more than the ",
+                                                     limit, " bytes checkpoint-inspect loads"));
   }
   std::string out;
   out.reserve(static_cast<size_t>(current_->size));
   absl::Status s = ReadChunks([&](std::string_view data) {
     if (out.size() + data.size() > limit) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          path_, ": member \"", current_->path, "\" holds more than the ", limit,
-          " bytes checkpoint-inspect loads"));
+      return absl::ResourceExhaustedError(absl::StrCat(path_, ": member \"", current_->path,
+                                                       "\" holds more than the ", limit,
+                                                       " bytes checkpoint-inspect loads"));
     }
     out.append(data);
     return absl::OkStatus();
@@ -306,8 +308,8 @@ absl::Status TarStream::ListNestedTar(const std::function<void(const TarMember&)
   const std::string where = absl::StrCat(path_, ": member \"", current_->path, "\"");
   absl::Status result;
   if (archive_read_open(inner, src.get(), nullptr, NestedRead, nullptr) != ARCHIVE_OK) {
-    result = absl::DataLossError(absl::StrCat(where, ": cannot read (libarchive: ",
-                                              archive_error_string(inner), ")"));
+    result = absl::DataLossError(
+        absl::StrCat(where, ": cannot read (libarchive: ", archive_error_string(inner), ")"));
   }
   bool first = true;
   while (result.ok()) {
@@ -326,17 +328,17 @@ absl::Status TarStream::ListNestedTar(const std::function<void(const TarMember&)
                      : absl::DataLossError(absl::StrCat(where, ": ", src->outer_error));
       } else {
         const char* e = archive_error_string(inner);
-        result = absl::DataLossError(absl::StrCat(where, ": not a readable tar archive (libarchive: ",
-                                                  e ? e : "unknown error", ")"));
+        result = absl::DataLossError(absl::StrCat(
+            where, ": not a readable tar archive (libarchive: ", e ? e : "unknown error", ")"));
       }
       break;
     }
     member(MemberOf(entry));
     if (archive_read_data_skip(inner) != ARCHIVE_OK) {
-      result = src->outer_failed ? Truncated()
-                                 : absl::DataLossError(absl::StrCat(
-                                       where, ": cannot read (libarchive: ",
-                                       archive_error_string(inner), ")"));
+      result = src->outer_failed
+                   ? Truncated()
+                   : absl::DataLossError(absl::StrCat(
+                         where, ": cannot read (libarchive: ", archive_error_string(inner), ")"));
     }
   }
   archive_read_free(inner);

@@ -52,7 +52,7 @@ class TarStream {
   // Opens `path` (a missing file, a directory or an unreadable file is an
   // error naming it).
   static absl::StatusOr<std::unique_ptr<TarStream>> Open(const std::string& path,
-                                                          const TarStreamOptions& options = {});
+                                                         const TarStreamOptions& options = {});
 
   // The next member's header, or nullopt after the last one. Errors: not a tar
   // archive, a filter that is unavailable, a truncated archive.

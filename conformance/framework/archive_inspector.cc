@@ -35,7 +35,8 @@ PathFacts InspectPath(const std::string& path) {
 TarFacts ReadTar(const std::string& path) {
   constexpr size_t kKeep = 1 << 20;
   TarFacts out;
-  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(), archive_read_free);
+  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(),
+                                                              archive_read_free);
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   // O_NOFOLLOW: a symlink at the path is not an archive.
@@ -87,7 +88,8 @@ std::string FileDigest(const std::string& path) {
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   char buf[1 << 16];
   ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(n));
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(n));
   ::close(fd);
   if (n < 0) return "";
   unsigned char md[EVP_MAX_MD_SIZE];

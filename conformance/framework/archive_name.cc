@@ -21,9 +21,11 @@ std::string Escape(const std::string& s) {
 ArchiveName ParseArchiveName(const std::string& path, const std::string& root_dir,
                              const ContainerRef& c) {
   ArchiveName out;
-  std::string prefix = root_dir + "/checkpoints/checkpoint-" + c.pod + "_" + c.ns + "-" + c.name + "-";
-  std::regex re("^" + Escape(prefix) +
-                R"(((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|([+-])(\d{2}):(\d{2})))\.tar$)");
+  std::string prefix =
+      root_dir + "/checkpoints/checkpoint-" + c.pod + "_" + c.ns + "-" + c.name + "-";
+  std::regex re(
+      "^" + Escape(prefix) +
+      R"(((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|([+-])(\d{2}):(\d{2})))\.tar$)");
   std::smatch m;
   if (!std::regex_match(path, m, re)) {
     out.why = "\"" + path + "\" is not " + prefix + "<RFC 3339 time, seconds>.tar";

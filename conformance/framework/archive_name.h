@@ -14,8 +14,8 @@ namespace conformance {
 
 struct ArchiveName {
   bool matches = false;
-  std::string why;     // when !matches
-  std::string stamp;   // "2024-10-15T12:18:00+09:00"
+  std::string why;       // when !matches
+  std::string stamp;     // "2024-10-15T12:18:00+09:00"
   std::time_t when = 0;  // the stamp as seconds since the epoch
   long utc_offset = 0;   // the stamp's offset, seconds east of UTC
 };

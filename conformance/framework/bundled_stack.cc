@@ -110,9 +110,12 @@ absl::StatusOr<std::unique_ptr<BundledStack>> BundledStack::Start(
   std::vector<std::string> fake_args = {"--listen", p->socket};
   fake_args.insert(fake_args.end(), extra_fake_cri_flags.begin(), extra_fake_cri_flags.end());
   auto flags = fakecri::ParseFlags(fake_args);
-  if (!flags.ok()) return absl::InvalidArgumentError("--fake-cri-flag: " + std::string(flags.status().message()));
+  if (!flags.ok())
+    return absl::InvalidArgumentError("--fake-cri-flag: " + std::string(flags.status().message()));
   auto options = fakecri::MergeOptions(*flags, &*fixture);
-  if (!options.ok()) return absl::InvalidArgumentError("--fake-cri-flag: " + std::string(options.status().message()));
+  if (!options.ok())
+    return absl::InvalidArgumentError("--fake-cri-flag: " +
+                                      std::string(options.status().message()));
   auto server = fakecri::FakeCriServer::Start(*options, &p->fake_clock, fakecri::RealFileOps());
   if (!server.ok()) return server.status();
   p->fake_cri = std::move(*server);
@@ -126,33 +129,47 @@ absl::StatusOr<std::unique_ptr<BundledStack>> BundledStack::Start(
   absl::Status s = WriteFile(tokens, p->allowed_token + "," + kAllowedUser + ",1001\n" +
                                          p->denied_token + "," + kDeniedUser + ",1002\n");
   if (s.ok()) {
-    s = WriteFile(policy, nlohmann::json{{"rules",
-                                          {{{"users", {kAllowedUser}},
-                                            {"verbs", {"*"}},
-                                            {"subresources", {"*"}}}}}}
-                              .dump());
+    s = WriteFile(
+        policy,
+        nlohmann::json{
+            {"rules", {{{"users", {kAllowedUser}}, {"verbs", {"*"}}, {"subresources", {"*"}}}}}}
+            .dump());
   }
-  if (s.ok()) s = WriteFile(client_ca, endpoint::testing::TlsTestCa("conformance client CA").ca_pem());
+  if (s.ok())
+    s = WriteFile(client_ca, endpoint::testing::TlsTestCa("conformance client CA").ca_pem());
   if (!s.ok()) return s;
 
   std::vector<std::string> args = {
-      "--container-runtime-endpoint", p->socket,
-      "--root-dir", p->dir + "/kubelet",
-      "--cert-dir", p->dir + "/pki",
-      "--address", "127.0.0.1",
-      "--port", "0",
-      "--hostname-override", "conformance-node",
-      "--token-auth-file", tokens,
-      "--client-ca-file", client_ca,
-      "--authorization-mode", "Policy",
-      "--authorization-policy-file", policy,
+      "--container-runtime-endpoint",
+      p->socket,
+      "--root-dir",
+      p->dir + "/kubelet",
+      "--cert-dir",
+      p->dir + "/pki",
+      "--address",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--hostname-override",
+      "conformance-node",
+      "--token-auth-file",
+      tokens,
+      "--client-ca-file",
+      client_ca,
+      "--authorization-mode",
+      "Policy",
+      "--authorization-policy-file",
+      policy,
       // Short, so that the deadline tests take seconds, not minutes.
-      "--runtime-request-timeout", "3s",
-      "--shutdown-grace-period", "1s",
+      "--runtime-request-timeout",
+      "3s",
+      "--shutdown-grace-period",
+      "1s",
   };
   args.insert(args.end(), extra_endpoint_flags.begin(), extra_endpoint_flags.end());
   auto config = endpoint::ParseConfig(args);
-  if (!config.ok()) return absl::InvalidArgumentError("--endpoint-flag: " + std::string(config.status().message()));
+  if (!config.ok())
+    return absl::InvalidArgumentError("--endpoint-flag: " + std::string(config.status().message()));
   p->config = *config;
   auto ep = endpoint::Endpoint::Start(p->config, &p->endpoint_clock);
   if (!ep.ok()) return ep.status();

@@ -22,7 +22,8 @@ HttpResult PostCheckpoint(TestContext& t, const ContainerRef& c, const std::stri
 void ExpectAnswer(TestContext& t, const std::string& what, const HttpResult& r, int status,
                   const std::string& body) {
   if (!r.sent || r.status != status || r.body != body) {
-    t.Fail(what + " answered " + r.Describe() + ", want " + std::to_string(status) + " " + Quote(body));
+    t.Fail(what + " answered " + r.Describe() + ", want " + std::to_string(status) + " " +
+           Quote(body));
   }
 }
 
@@ -53,12 +54,12 @@ void ExpectVersioned(TestContext& t, const std::string& what, const HttpResult& 
   const std::string matching = MatchingVersions(expected, got);
   const auto& minor = t.endpoint().kubelet.minor;
   if (!minor) {
-    t.Check(!matching.empty(), what + " answered " + Describe(got) + ", which no kubelet " +
-                                   KubeletName(kOldestKubeletMinor) + "-" +
-                                   KubeletName(kNewestKubeletMinor) + " answers (the newest answers " +
-                                   Describe(expected(kNewestKubeletMinor)) + ")");
-    t.Note("the answer is kubelet " + matching + "'s (version not known: " +
-           t.endpoint().kubelet.version_source + ")");
+    t.Check(!matching.empty(),
+            what + " answered " + Describe(got) + ", which no kubelet " +
+                KubeletName(kOldestKubeletMinor) + "-" + KubeletName(kNewestKubeletMinor) +
+                " answers (the newest answers " + Describe(expected(kNewestKubeletMinor)) + ")");
+    t.Note("the answer is kubelet " + matching +
+           "'s (version not known: " + t.endpoint().kubelet.version_source + ")");
     return;
   }
   const Form want = expected(*minor);
@@ -66,8 +67,8 @@ void ExpectVersioned(TestContext& t, const std::string& what, const HttpResult& 
   t.Fail(what + " answered " + Describe(got) + "; a kubelet " + KubeletName(*minor) +
          " (judged as that, from " + t.endpoint().kubelet.version_source + ") answers " +
          Describe(want) +
-         (matching.empty() ? std::string(", and no kubelet " + KubeletName(kOldestKubeletMinor) + "-" +
-                                         KubeletName(kNewestKubeletMinor) + " answers that")
+         (matching.empty() ? std::string(", and no kubelet " + KubeletName(kOldestKubeletMinor) +
+                                         "-" + KubeletName(kNewestKubeletMinor) + " answers that")
                            : ", and what it answered is kubelet " + matching + "'s"));
 }
 
@@ -149,7 +150,8 @@ double CheckpointOperationSamples(const std::string& text, const std::string& me
     if (line.rfind(metric + "{", 0) != 0) continue;
     auto close = line.find('}');
     if (close == std::string::npos) continue;
-    if (line.substr(0, close).find("operation_type=\"checkpoint_container\"") == std::string::npos) continue;
+    if (line.substr(0, close).find("operation_type=\"checkpoint_container\"") == std::string::npos)
+      continue;
     std::istringstream value(line.substr(close + 1));
     double v = 0;
     if (value >> v) sum += v;
@@ -187,8 +189,8 @@ std::string CheckNamesContainer(const TarFacts& tar, const ContainerRef& c) {
   std::string name = Annotation(spec, "io.kubernetes.cri.container-name");
   if (name.empty()) name = Annotation(spec, "io.kubernetes.container.name");
   if (name.empty()) {
-    nlohmann::json meta = nlohmann::json::parse(Annotation(spec, "io.kubernetes.cri-o.Metadata"),
-                                                nullptr, false);
+    nlohmann::json meta =
+        nlohmann::json::parse(Annotation(spec, "io.kubernetes.cri-o.Metadata"), nullptr, false);
     if (meta.is_object() && meta.contains("name") && meta["name"].is_string()) name = meta["name"];
   }
   if (pod != c.pod || ns != c.ns || name != c.name) {
@@ -196,7 +198,8 @@ std::string CheckNamesContainer(const TarFacts& tar, const ContainerRef& c) {
   }
   if (!config.contains("name") || !config["name"].is_string() ||
       config["name"].get<std::string>().find(c.name) == std::string::npos) {
-    return "config.dump's \"name\" " + (config.contains("name") ? config["name"].dump() : "(none)") +
+    return "config.dump's \"name\" " +
+           (config.contains("name") ? config["name"].dump() : "(none)") +
            " does not name container " + c.name;
   }
   return "";

@@ -318,7 +318,8 @@ TempDir::TempDir(TestContext& t, const std::string& prefix) {
   const std::string& base = t.runtime().checkpoint_dir;
   std::string tmpl = base + "/" + prefix + ".XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) {
-    t.Fail("cannot make a temp dir in " + base + ": " + std::strerror(errno) + " (--checkpoint-dir)");
+    t.Fail("cannot make a temp dir in " + base + ": " + std::strerror(errno) +
+           " (--checkpoint-dir)");
   }
   path_ = tmpl;
 }

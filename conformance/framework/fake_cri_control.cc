@@ -18,7 +18,8 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
 }
 
 absl::Status FromGrpc(const std::string& what, const grpc::Status& s) {
-  return absl::UnavailableError(what + ": " + kit::GrpcErrorText(s.error_code(), s.error_message()));
+  return absl::UnavailableError(what + ": " +
+                                kit::GrpcErrorText(s.error_code(), s.error_message()));
 }
 
 }  // namespace
@@ -42,7 +43,8 @@ absl::StatusOr<std::string> FakeCriControl::ContainerId(const ContainerRef& ref)
   for (const auto& c : resp.containers()) {
     bool running = c.state() == v1::CONTAINER_RUNNING;
     if (best == nullptr || (running && best->state() != v1::CONTAINER_RUNNING) ||
-        (running == (best->state() == v1::CONTAINER_RUNNING) && c.created_at() > best->created_at())) {
+        (running == (best->state() == v1::CONTAINER_RUNNING) &&
+         c.created_at() > best->created_at())) {
       best = &c;
     }
   }

@@ -68,8 +68,8 @@ TEST(ArchiveNameTest, RejectsOtherNames) {
 
 TEST(ArchiveNameTest, NamesWithRegexCharactersAreLiteral) {
   ContainerRef dotted{"a.b", "p.q", "c"};
-  EXPECT_TRUE(ParseArchiveName("/r.x/checkpoints/checkpoint-p.q_a.b-c-2024-10-15T03:18:00Z.tar", "/r.x",
-                               dotted)
+  EXPECT_TRUE(ParseArchiveName("/r.x/checkpoints/checkpoint-p.q_a.b-c-2024-10-15T03:18:00Z.tar",
+                               "/r.x", dotted)
                   .matches);
   EXPECT_FALSE(ParseArchiveName("/r.x/checkpoints/checkpoint-pXq_a.b-c-2024-10-15T03:18:00Z.tar",
                                 "/r.x", dotted)
@@ -84,7 +84,10 @@ TEST(ArchiveNameTest, LocalOffsetTextFollowsTz) {
   setenv("TZ", "UTC", 1);
   tzset();
   EXPECT_EQ(LocalOffsetText(1728962280), "Z");
-  if (saved.empty()) unsetenv("TZ"); else setenv("TZ", saved.c_str(), 1);
+  if (saved.empty())
+    unsetenv("TZ");
+  else
+    setenv("TZ", saved.c_str(), 1);
   tzset();
 }
 
@@ -108,8 +111,9 @@ TEST(CannotCheckpointTest, NeedsTheEndpointsWrapping) {
   HttpResult r;
   r.sent = true;
   r.status = 500;
-  r.body = "checkpointing of default/web-1/app failed (rpc error: code = Unimplemented desc = "
-           "method CheckpointContainer not implemented)";
+  r.body =
+      "checkpointing of default/web-1/app failed (rpc error: code = Unimplemented desc = "
+      "method CheckpointContainer not implemented)";
   EXPECT_EQ(CannotCheckpointText(r, kRef),
             "rpc error: code = Unimplemented desc = method CheckpointContainer not implemented");
   EXPECT_FALSE(CannotCheckpointText(r, ContainerRef{"default", "web-1", "db"}));
@@ -137,7 +141,8 @@ TEST(MetricsTextTest, SumsCheckpointSamplesOnly) {
       "kubelet_runtime_operations_errors_total{operation_type=\"checkpoint_container\"} 1\n";
   EXPECT_EQ(CheckpointOperationSamples(text, "kubelet_runtime_operations_total"), 3);
   EXPECT_EQ(CheckpointOperationSamples(text, "kubelet_runtime_operations_errors_total"), 1);
-  EXPECT_EQ(CheckpointOperationSamples(text, "kubelet_runtime_operations_duration_seconds_count"), 0);
+  EXPECT_EQ(CheckpointOperationSamples(text, "kubelet_runtime_operations_duration_seconds_count"),
+            0);
 }
 
 TEST(OptionsTest, NoTargetFlagsMeansBundled) {
@@ -170,17 +175,19 @@ TEST(OptionsTest, ErrorsNameTheFlag) {
               HasSubstr("not a regular expression"));
   EXPECT_THAT(std::string(ParseOptions({"--token-file", "/nonexistent/t"}).status().message()),
               HasSubstr("--token-file=/nonexistent/t: cannot read"));
-  EXPECT_THAT(std::string(ParseOptions({"--endpoint-url", "https://n:1", "--container", "a/b"})
-                              .status()
-                              .message()),
-              HasSubstr("is not NAMESPACE/POD/CONTAINER"));
+  EXPECT_THAT(
+      std::string(
+          ParseOptions({"--endpoint-url", "https://n:1", "--container", "a/b"}).status().message()),
+      HasSubstr("is not NAMESPACE/POD/CONTAINER"));
   EXPECT_THAT(std::string(ParseOptions({"--runtime-endpoint", "/run/x.sock"}).status().message()),
               HasSubstr("expected unix:///"));
-  EXPECT_THAT(std::string(ParseOptions({"--runtime-endpoint", "unix:///x", "--fake-cri-flag", "--x"})
-                              .status()
-                              .message()),
-              HasSubstr("bundled stack only"));
-  EXPECT_THAT(std::string(ParseOptions({"--bogus"}).status().message()), HasSubstr("unknown flag --bogus"));
+  EXPECT_THAT(
+      std::string(ParseOptions({"--runtime-endpoint", "unix:///x", "--fake-cri-flag", "--x"})
+                      .status()
+                      .message()),
+      HasSubstr("bundled stack only"));
+  EXPECT_THAT(std::string(ParseOptions({"--bogus"}).status().message()),
+              HasSubstr("unknown flag --bogus"));
 }
 
 Requirement Req(const std::string& id, std::function<void(TestContext&)> run, unsigned needs = 0,
@@ -206,8 +213,10 @@ TEST(RunnerTest, OutcomesSkipsForUnmetNeedsAndSerialLast) {
       Req("a.pass", [](TestContext&) {}),
       Req("a.fail", [](TestContext& t) { t.Fail("broken"); }),
       Req("a.skip", [](TestContext& t) { t.Skip("not here"); }),
-      Req("a.needs-endpoint", [](TestContext&) {}, kNeedsEndpoint),
-      Req("a.serial",
+      Req(
+          "a.needs-endpoint", [](TestContext&) {}, kNeedsEndpoint),
+      Req(
+          "a.serial",
           [&](TestContext&) {
             if (running.load() != 0) serial_saw_company = true;
           },
@@ -223,7 +232,8 @@ TEST(RunnerTest, OutcomesSkipsForUnmetNeedsAndSerialLast) {
   RunOptions options;
   options.parallel = 4;
   std::vector<std::string> order;
-  auto results = RunRequirements(rs, &target, options, [&](const TestResult& r) { order.push_back(r.id); });
+  auto results =
+      RunRequirements(rs, &target, options, [&](const TestResult& r) { order.push_back(r.id); });
   ASSERT_EQ(results.size(), rs.size());
   EXPECT_EQ(results[0].outcome, Outcome::kPassed);
   EXPECT_EQ(results[1].outcome, Outcome::kFailed);
@@ -260,7 +270,8 @@ TEST(ReportTest, WritesJunitAndJson) {
   xml << std::ifstream(dir.Join("r/junit.xml")).rdbuf();
   EXPECT_THAT(xml.str(), HasSubstr("tests=\"3\" failures=\"1\" skipped=\"1\""));
   EXPECT_THAT(xml.str(), HasSubstr("<testcase classname=\"auth\" name=\"auth.b\""));
-  EXPECT_THAT(xml.str(), HasSubstr("<failure message=\"want 401 &lt;got 403&gt; &amp; &quot;more&quot;\""));
+  EXPECT_THAT(xml.str(),
+              HasSubstr("<failure message=\"want 401 &lt;got 403&gt; &amp; &quot;more&quot;\""));
   EXPECT_THAT(xml.str(), HasSubstr("<skipped message=\"no files here\"/>"));
   std::stringstream json;
   json << std::ifstream(dir.Join("r/results.json")).rdbuf();
@@ -306,15 +317,18 @@ TEST(KubeletForms, VersionsAndTheirAnswers) {
   EXPECT_EQ(ParseKubeletMinor("v1.36.0-rc.1"), 36);
   EXPECT_EQ(ParseKubeletMinor("1.24"), std::nullopt);
   EXPECT_EQ(ParseKubeletMinor("2.0"), std::nullopt);
-  EXPECT_EQ(Forbidden(28, "u").body, "Forbidden (user=u, verb=create, resource=nodes, subresource=proxy)");
-  EXPECT_EQ(Forbidden(31, "u").body, "Forbidden (user=u, verb=create, resource=nodes, subresource=checkpoint)");
+  EXPECT_EQ(Forbidden(28, "u").body,
+            "Forbidden (user=u, verb=create, resource=nodes, subresource=proxy)");
+  EXPECT_EQ(Forbidden(31, "u").body,
+            "Forbidden (user=u, verb=create, resource=nodes, subresource=checkpoint)");
   EXPECT_EQ(Forbidden(32, "u").body,
             "Forbidden (user=u, verb=create, resource=nodes, subresource(s)=[checkpoint])\n");
   EXPECT_EQ(MatchingVersions([](int m) { return Forbidden(m, "u"); }, Forbidden(30, "u")),
             "1.30-1.31");
   EXPECT_EQ(MatchingVersions([](int m) { return NonJsonAccept(m, true); }, NonJsonAccept(25, true)),
             "1.25-1.33");
-  EXPECT_EQ(MatchingVersions([](int m) { return PostCheckpointRoot(m, true); }, Form{200, "", ""}), "");
+  EXPECT_EQ(MatchingVersions([](int m) { return PostCheckpointRoot(m, true); }, Form{200, "", ""}),
+            "");
 }
 
 TEST(TargetProbe, ReadsTheGitVersionOfKubernetesBuildInfo) {
@@ -331,7 +345,8 @@ TEST(CannotCheckpoint, RecognisesExactlyTheKnownTexts) {
         "rpc error: code = Unimplemented desc = method CheckpointContainer not implemented",
         "rpc error: code = Unknown desc = checkpoint/restore support not available",
         "rpc error: code = Unknown desc = CRIU binary not found or too old (<31600). Failed to "
-        "checkpoint container \"abc\": failed to check for criu version: exec: \"criu\": executable "
+        "checkpoint container \"abc\": failed to check for criu version: exec: \"criu\": "
+        "executable "
         "file not found in $PATH",
         "rpc error: code = Unknown desc = failed to checkpoint container \"abc\": criu binary not "
         "found in shim path or system PATH",

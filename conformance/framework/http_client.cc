@@ -48,8 +48,8 @@ HttpResult SendRequest(const EndpointTarget& target, const std::string& base_url
   HttpResult out;
   httplib::Client client(base_url, who.cert_file, who.key_file);
   if (!client.is_valid()) {
-    out.error = "cannot make a client for " + base_url + " (bad URL, or unreadable client certificate " +
-                who.cert_file + ")";
+    out.error = "cannot make a client for " + base_url +
+                " (bad URL, or unreadable client certificate " + who.cert_file + ")";
     return out;
   }
   if (!target.ca_file.empty()) client.set_ca_cert_path(target.ca_file);

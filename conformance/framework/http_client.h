@@ -16,8 +16,8 @@
 namespace conformance {
 
 struct HttpResult {
-  bool sent = false;   // false: no answer at all (see error)
-  std::string error;   // transport error, when !sent
+  bool sent = false;  // false: no answer at all (see error)
+  std::string error;  // transport error, when !sent
   int status = 0;
   std::string body;
   std::multimap<std::string, std::string> headers;  // names lower-cased

@@ -305,7 +305,8 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
   e.denied.cert_file = denied_cert;
   e.denied.key_file = denied_key;
   if (p.any_endpoint_flag) {
-    if (e.url.empty()) return absl::InvalidArgumentError("endpoint flags given without --endpoint-url");
+    if (e.url.empty())
+      return absl::InvalidArgumentError("endpoint flags given without --endpoint-url");
     if (p.container.empty()) {
       return absl::InvalidArgumentError("--endpoint-url needs --container NS/POD/NAME");
     }
@@ -313,7 +314,8 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
   }
   if (!rt.endpoint.empty()) o.runtime = rt;
   if (!o.bundled() && (!o.fake_cri_flags.empty() || !o.endpoint_flags.empty())) {
-    return absl::InvalidArgumentError("--fake-cri-flag and --endpoint-flag apply to the bundled stack only");
+    return absl::InvalidArgumentError(
+        "--fake-cri-flag and --endpoint-flag apply to the bundled stack only");
   }
   return o;
 }

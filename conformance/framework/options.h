@@ -21,8 +21,8 @@ struct Options {
   bool list = false;
   bool verbose = false;
   bool help = false;
-  bool strict = false;          // SHOULD failures fail the run
-  bool expect_enabled = false;  // no checkpoint API is a failure
+  bool strict = false;               // SHOULD failures fail the run
+  bool expect_enabled = false;       // no checkpoint API is a failure
   std::optional<int> kubelet_minor;  // --kubelet-version
 
   // Endpoint mode (--endpoint-url set).

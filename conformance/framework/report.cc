@@ -18,9 +18,12 @@ namespace {
 
 const char* Tag(Outcome o) {
   switch (o) {
-    case Outcome::kPassed: return "PASS";
-    case Outcome::kFailed: return "FAIL";
-    case Outcome::kSkipped: return "SKIP";
+    case Outcome::kPassed:
+      return "PASS";
+    case Outcome::kFailed:
+      return "FAIL";
+    case Outcome::kSkipped:
+      return "SKIP";
   }
   return "?";
 }
@@ -29,11 +32,22 @@ std::string Xml(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\n': case '\t': out += static_cast<char>(c); break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\n':
+      case '\t':
+        out += static_cast<char>(c);
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -56,7 +70,9 @@ struct Counts {
 Counts Count(const std::vector<TestResult>& results) {
   Counts c;
   for (const auto& r : results) {
-    (r.outcome == Outcome::kPassed ? c.passed : r.outcome == Outcome::kFailed ? c.failed : c.skipped)++;
+    (r.outcome == Outcome::kPassed   ? c.passed
+     : r.outcome == Outcome::kFailed ? c.failed
+                                     : c.skipped)++;
   }
   return c;
 }
@@ -79,9 +95,12 @@ std::string Seconds(double s) {
 
 const char* OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kPassed: return "passed";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kSkipped: return "skipped";
+    case Outcome::kPassed:
+      return "passed";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kSkipped:
+      return "skipped";
   }
   return "?";
 }
@@ -102,17 +121,18 @@ void PrintLive(const TestResult& r, std::ostream& out) {
   out.flush();
 }
 
-void PrintSummary(const std::vector<TestResult>& results, const std::string& target,
-                  double seconds, std::ostream& out) {
+void PrintSummary(const std::vector<TestResult>& results, const std::string& target, double seconds,
+                  std::ostream& out) {
   size_t width = 0;
   for (const auto& r : results) width = std::max(width, r.id.size());
   out << "\nCheckpoint API conformance against " << target << "\n";
   for (Level level : {Level::kMust, Level::kShould}) {
     std::vector<TestResult> of = OfLevel(results, level);
     if (of.empty()) continue;
-    out << "\n" << (level == Level::kMust ? "MUST (the docs, and what a correct kubelet does):"
-                                          : "SHOULD (hardening beyond upstream; fails the run "
-                                            "only with --strict):")
+    out << "\n"
+        << (level == Level::kMust ? "MUST (the docs, and what a correct kubelet does):"
+                                  : "SHOULD (hardening beyond upstream; fails the run "
+                                    "only with --strict):")
         << "\n";
     for (const auto& r : of) {
       out << Tag(r.outcome) << "  " << std::left << std::setw(static_cast<int>(width)) << r.id
@@ -125,10 +145,11 @@ void PrintSummary(const std::vector<TestResult>& results, const std::string& tar
   }
   Counts must = Count(OfLevel(results, Level::kMust));
   Counts should = Count(OfLevel(results, Level::kShould));
-  out << "\n" << results.size() << " requirements in " << std::fixed << std::setprecision(1)
-      << seconds << "s: MUST " << must.passed << " passed, " << must.failed << " failed, "
-      << must.skipped << " skipped; SHOULD " << should.passed << " passed, " << should.failed
-      << " failed, " << should.skipped << " skipped\n";
+  out << "\n"
+      << results.size() << " requirements in " << std::fixed << std::setprecision(1) << seconds
+      << "s: MUST " << must.passed << " passed, " << must.failed << " failed, " << must.skipped
+      << " skipped; SHOULD " << should.passed << " passed, " << should.failed << " failed, "
+      << should.skipped << " skipped\n";
   out.flush();
 }
 

@@ -17,8 +17,8 @@ namespace conformance {
 void PrintLive(const TestResult& r, std::ostream& out);
 
 // Every requirement with its outcome and reason, then the counts.
-void PrintSummary(const std::vector<TestResult>& results, const std::string& target,
-                  double seconds, std::ostream& out);
+void PrintSummary(const std::vector<TestResult>& results, const std::string& target, double seconds,
+                  std::ostream& out);
 
 // <dir>/junit.xml and <dir>/results.json (dir created if missing).
 absl::Status WriteReports(const std::vector<TestResult>& results, const std::string& target,

@@ -28,8 +28,8 @@ std::string UnmetNeed(const Requirement& r, const Target& target) {
   }
   if ((r.needs & kNeedsAnonymousOff) && target.endpoint->kubelet.anonymous) {
     return "not applicable: anonymous auth is on, so a request without credentials is user "
-           "system:anonymous (" + target.endpoint->kubelet.anonymous_answer +
-           "); auth.anonymous-auth-off reports it";
+           "system:anonymous (" +
+           target.endpoint->kubelet.anonymous_answer + "); auth.anonymous-auth-off reports it";
   }
   return "";
 }
@@ -77,7 +77,8 @@ Requirements Select(const Requirements& all, const std::string& focus, const std
   std::regex f(focus.empty() ? "." : focus), s(skip.empty() ? "$^" : skip);
   Requirements out;
   for (const auto& r : all) {
-    if (std::regex_search(r.id, f) && (skip.empty() || !std::regex_search(r.id, s))) out.push_back(r);
+    if (std::regex_search(r.id, f) && (skip.empty() || !std::regex_search(r.id, s)))
+      out.push_back(r);
   }
   return out;
 }

@@ -44,7 +44,7 @@ struct KubeletFacts {
   std::string version_source;  // "--kubelet-version", "kubernetes_build_info on /metrics", ...
   bool api_registered = true;  // false: POST /checkpoint/... answers Go's "404 page not found"
   std::string api_absent_answer;
-  bool anonymous = false;      // a request without credentials is user system:anonymous
+  bool anonymous = false;  // a request without credentials is user system:anonymous
   std::string anonymous_answer;
 };
 
@@ -67,10 +67,10 @@ struct EndpointTarget {
   // must be this machine's local one.
   bool same_host = false;
 
-  ContainerRef main;                   // a running container to checkpoint
-  std::vector<ContainerRef> others;    // more running containers, for concurrency
+  ContainerRef main;                        // a running container to checkpoint
+  std::vector<ContainerRef> others;         // more running containers, for concurrency
   std::optional<ContainerRef> not_running;  // an exited (or created) container
-  std::string gate_disabled_url;       // the same node with ContainerCheckpoint=false
+  std::string gate_disabled_url;            // the same node with ContainerCheckpoint=false
   // --expect-enabled: a node without the checkpoint route fails, not skips.
   bool expect_enabled = false;
   KubeletFacts kubelet;

@@ -8,7 +8,8 @@
 namespace conformance {
 
 std::string BuildInfoGitVersion(const std::string& text) {
-  static const std::regex kLine(R"re((^|\n)kubernetes_build_info\{[^}\n]*git_version="([^"\n]*)")re");
+  static const std::regex kLine(
+      R"re((^|\n)kubernetes_build_info\{[^}\n]*git_version="([^"\n]*)")re");
   std::smatch m;
   return std::regex_search(text, m, kLine) ? m[2].str() : "";
 }
@@ -36,10 +37,11 @@ void ProbeEndpoint(EndpointTarget* e, std::optional<int> forced_minor,
                          "; pass --kubelet-version): every version's forms accepted";
     }
   }
-  const std::string probe = "/checkpoint/" + e->main.ns + "/conformance-probe-no-such-pod/" +
-                            e->main.name;
+  const std::string probe =
+      "/checkpoint/" + e->main.ns + "/conformance-probe-no-such-pod/" + e->main.name;
   HttpResult r = SendRequest(*e, e->url, "POST", probe, e->allowed, timeout);
-  if (r.sent && r.status == 404 && (r.body == "404 page not found\n" || r.body == "404 page not found")) {
+  if (r.sent && r.status == 404 &&
+      (r.body == "404 page not found\n" || r.body == "404 page not found")) {
     k.api_registered = false;
     k.api_absent_answer = "POST " + probe + " answered " + r.Describe();
   }

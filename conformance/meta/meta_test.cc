@@ -77,8 +77,9 @@ std::string Message(const SuiteRun& run, const std::string& id) {
 // kubelet does (one name per second, so two quick checkpoints share one) and
 // its runtime (containerd 2.1) writes in place and leaves a partial archive
 // when a write fails. These SHOULD requirements fail on it.
-const std::set<std::string> kDefaultShould = {"archive.nothing-partial-after-failure",
-                                              "concurrency.two-quick-checkpoints-two-intact-archives"};
+const std::set<std::string> kDefaultShould = {
+    "archive.nothing-partial-after-failure",
+    "concurrency.two-quick-checkpoints-two-intact-archives"};
 // A fault that breaks every archive also answers the disk-full checkpoint
 // (fail: 200, want 500), and the quick pair's test skips for want of a good
 // first archive.
@@ -97,9 +98,9 @@ std::vector<std::string> Kubelet(int minor) {
 struct Breakage {
   const char* name;
   std::vector<std::string> flags;
-  std::set<std::string> must;    // exactly these MUST requirements fail
+  std::set<std::string> must;                     // exactly these MUST requirements fail
   std::set<std::string> should = kDefaultShould;  // and exactly these SHOULD ones
-  std::vector<std::string> says;  // every failure's message says each of these
+  std::vector<std::string> says;                  // every failure's message says each of these
 };
 
 void PrintTo(const Breakage& b, std::ostream* os) { *os << b.name; }
@@ -110,43 +111,72 @@ std::vector<std::string> Plus(std::vector<std::string> a, const std::vector<std:
 }
 
 const Breakage kBreakages[] = {
-    {"ArchiveMode0644", {Fault("effect=archive-mode-0644")},
-     {"archive.owner-only-0600", "runtime.checkpoint-archive-mode-0600"}, kDefaultShould,
+    {"ArchiveMode0644",
+     {Fault("effect=archive-mode-0644")},
+     {"archive.owner-only-0600", "runtime.checkpoint-archive-mode-0600"},
+     kDefaultShould,
      {"0644, want 0600"}},
-    {"OkWithoutArchive", {Fault("effect=no-archive")},
-     {"archive.regular-file-at-returned-path", "runtime.checkpoint-writes-regular-file-at-location"},
-     kBrokenArchiveShould, {"nothing"}},
-    {"ArchiveElsewhere", {Fault("effect=archive-elsewhere")},
-     {"archive.regular-file-at-returned-path", "runtime.checkpoint-writes-regular-file-at-location"},
-     kBrokenArchiveShould, {"misplaced-"}},
-    {"NotATar", {Fault("effect=not-a-tar")},
+    {"OkWithoutArchive",
+     {Fault("effect=no-archive")},
+     {"archive.regular-file-at-returned-path",
+      "runtime.checkpoint-writes-regular-file-at-location"},
+     kBrokenArchiveShould,
+     {"nothing"}},
+    {"ArchiveElsewhere",
+     {Fault("effect=archive-elsewhere")},
+     {"archive.regular-file-at-returned-path",
+      "runtime.checkpoint-writes-regular-file-at-location"},
+     kBrokenArchiveShould,
+     {"misplaced-"}},
+    {"NotATar",
+     {Fault("effect=not-a-tar")},
      {"archive.readable-by-independent-tar-reader", "runtime.checkpoint-archive-is-plain-tar"},
-     kBrokenArchiveShould, {"not a plain"}},
-    {"MissingEntry", {Fault("effect=missing-entry,entry=checkpoint/inventory.img")},
+     kBrokenArchiveShould,
+     {"not a plain"}},
+    {"MissingEntry",
+     {Fault("effect=missing-entry,entry=checkpoint/inventory.img")},
      {"archive.contains-required-entries", "runtime.checkpoint-archive-has-required-entries"},
-     kBrokenArchiveShould, {"lacks"}},
+     kBrokenArchiveShould,
+     {"lacks"}},
     // Configuration, not conformance: anonymous auth on makes the 401
     // requirements not applicable and fails the SHOULD that names it.
-    {"AnonymousAuthOn", {"--endpoint-flag=--anonymous-auth=true"}, {},
+    {"AnonymousAuthOn",
+     {"--endpoint-flag=--anonymous-auth=true"},
+     {},
      {"auth.anonymous-auth-off", "archive.nothing-partial-after-failure",
       "concurrency.two-quick-checkpoints-two-intact-archives"},
      {}},
-    {"PolicyAllowsEveryone", {"--endpoint-flag=--authorization-policy-file=%DIR%/allow-all.json"},
-     {"auth.403-not-allowed", "auth.403-before-pod-lookup"}, kDefaultShould, {"403"}},
+    {"PolicyAllowsEveryone",
+     {"--endpoint-flag=--authorization-policy-file=%DIR%/allow-all.json"},
+     {"auth.403-not-allowed", "auth.403-before-pod-lookup"},
+     kDefaultShould,
+     {"403"}},
     // The protections beyond upstream, all on: every SHOULD requirement passes.
     {"HardenedStack",
      {"--endpoint-flag=--unique-archive-names", "--fake-cri-flag=--runtime-profile=reference"},
-     {}, {}, {}},
+     {},
+     {},
+     {}},
     // A node of one version judged as another: exactly what changed between them.
-    {"Kubelet131JudgedAs132", Plus(Kubelet(31), {"--kubelet-version=1.32"}),
-     {"auth.403-not-allowed"}, kDefaultShould, {"kubelet 1.32", "kubelet 1.30-1.31's"}},
-    {"Kubelet133JudgedAs134", Plus(Kubelet(33), {"--kubelet-version=1.34"}),
-     {"responses.non-json-accept"}, kDefaultShould, {"kubelet 1.34", "kubelet 1.25-1.33's"}},
-    {"Kubelet129JudgedAs130", Plus(Kubelet(29), {"--kubelet-version=1.30"}),
-     {"auth.403-not-allowed", "responses.post-checkpoint-root"}, kDefaultShould,
+    {"Kubelet131JudgedAs132",
+     Plus(Kubelet(31), {"--kubelet-version=1.32"}),
+     {"auth.403-not-allowed"},
+     kDefaultShould,
+     {"kubelet 1.32", "kubelet 1.30-1.31's"}},
+    {"Kubelet133JudgedAs134",
+     Plus(Kubelet(33), {"--kubelet-version=1.34"}),
+     {"responses.non-json-accept"},
+     kDefaultShould,
+     {"kubelet 1.34", "kubelet 1.25-1.33's"}},
+    {"Kubelet129JudgedAs130",
+     Plus(Kubelet(29), {"--kubelet-version=1.30"}),
+     {"auth.403-not-allowed", "responses.post-checkpoint-root"},
+     kDefaultShould,
      {"kubelet 1.30", "kubelet 1.25-1.29's"}},
-    {"Kubelet132JudgedAs128", Plus(Kubelet(32), {"--kubelet-version=1.28"}),
-     {"auth.403-not-allowed", "responses.post-checkpoint-root"}, kDefaultShould,
+    {"Kubelet132JudgedAs128",
+     Plus(Kubelet(32), {"--kubelet-version=1.28"}),
+     {"auth.403-not-allowed", "responses.post-checkpoint-root"},
+     kDefaultShould,
      {"kubelet 1.28", "kubelet 1."}},
 };
 
@@ -178,7 +208,8 @@ INSTANTIATE_TEST_SUITE_P(Breakages, SuiteAgainstBrokenStack, ::testing::ValuesIn
 // requirement is skipped for it; with --expect-enabled that one result fails.
 TEST(SuiteAgainstNodeWithoutTheApi, OneSkipThatSaysSoAndTheRestSkippedForIt) {
   for (bool expect : {false, true}) {
-    std::vector<std::string> flags = {"--endpoint-flag=--kubelet-version=1.28"};  // gate off by default
+    std::vector<std::string> flags = {
+        "--endpoint-flag=--kubelet-version=1.28"};  // gate off by default
     if (expect) flags.push_back("--expect-enabled");
     SuiteRun run = RunSuite(flags);
     EXPECT_EQ(run.exit_code, expect ? 1 : 0) << run.output;
@@ -215,20 +246,22 @@ std::vector<Combination> Matrix() {
   for (int minor = 25; minor <= 36; ++minor) {
     out.push_back({"Kubelet1_" + std::to_string(minor), Kubelet(minor)});
   }
-  for (const char* profile : {"containerd-1.6.0", "containerd-1.6.9", "containerd-2.0",
-                              "containerd-2.2", "containerd-2.3", "containerd-2.4", "cri-o",
-                              "reference"}) {
+  for (const char* profile :
+       {"containerd-1.6.0", "containerd-1.6.9", "containerd-2.0", "containerd-2.2",
+        "containerd-2.3", "containerd-2.4", "cri-o", "reference"}) {
     std::string name = profile;
     for (char& ch : name) {
       if (ch == '-' || ch == '.') ch = '_';
     }
-    out.push_back({"Runtime_" + name, {std::string("--fake-cri-flag=--runtime-profile=") + profile}});
+    out.push_back(
+        {"Runtime_" + name, {std::string("--fake-cri-flag=--runtime-profile=") + profile}});
   }
   out.push_back({"Runtime_containerd_2_1_WithoutCriu", {"--fake-cri-flag=--criu=false"}});
   out.push_back({"Runtime_cri_o_WithoutCriu",
                  {"--fake-cri-flag=--runtime-profile=cri-o", "--fake-cri-flag=--criu=false"}});
   out.push_back({"Kubelet1_30_DefaultGates", {"--endpoint-flag=--kubelet-version=1.30"}});
-  out.push_back({"Kubelet1_28_AnonymousOn", Plus(Kubelet(28), {"--endpoint-flag=--anonymous-auth=true"})});
+  out.push_back(
+      {"Kubelet1_28_AnonymousOn", Plus(Kubelet(28), {"--endpoint-flag=--anonymous-auth=true"})});
   out.push_back({"Kubelet1_36_AnonymousOn", {"--endpoint-flag=--anonymous-auth=true"}});
   return out;
 }

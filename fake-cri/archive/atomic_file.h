@@ -27,8 +27,8 @@ class AtomicFile final : public ByteSink {
  public:
   // REQUIRES: final_path is absolute. NOT_FOUND when its directory is missing.
   static absl::StatusOr<std::unique_ptr<AtomicFile>> Create(FileOps* ops,
-                                                             const std::string& final_path,
-                                                             mode_t mode);
+                                                            const std::string& final_path,
+                                                            mode_t mode);
   ~AtomicFile() override;
 
   absl::Status Append(const char* data, size_t n) override;

@@ -119,13 +119,13 @@ Msg RegFile(uint32_t id, const std::string& name, uint32_t flags, uint64_t size,
 
 std::string CriuInventoryImage() {
   Msg inv;
-  inv.U(1, kImagesV11)     // img_version
-      .U(2, 1)             // fdinfo_per_id
+  inv.U(1, kImagesV11)        // img_version
+      .U(2, 1)                // fdinfo_per_id
       .Sub(3, TaskKobjIds())  // root_ids
-      .U(4, 1)             // ns_per_id
-      .U(5, 1)             // root_cg_set
-      .U(6, 0)             // lsmtype NO_LSM
-      .U(11, 1);           // network_lock_method IPTABLES
+      .U(4, 1)                // ns_per_id
+      .U(5, 1)                // root_cg_set
+      .U(6, 0)                // lsmtype NO_LSM
+      .U(11, 1);              // network_lock_method IPTABLES
   return Image({kInventoryMagic}, {inv});
 }
 
@@ -138,9 +138,10 @@ std::string CriuPstreeImage() {
 std::string CriuCoreImage(const CriuProcess& p) {
   Msg gpregs;  // UserX86RegsEntry: fields 1-27 required
   const std::pair<int, uint64_t> regs[] = {
-      {5, 0x7ffc8a3b1e40}, {7, 0x246},  {11, 0xfffffffffffffe00}, {12, 0x7f3a5c2e1b2a},
-      {14, 0x7ffc8a3b1d10}, {16, 61},   {17, 0x7f3a5c2e1b2a},     {18, 0x33},
-      {19, 0x246},         {20, 0x7ffc8a3b1cf8}, {21, 0x2b},      {22, 0x7f3a5c40a740}};
+      {5, 0x7ffc8a3b1e40},  {7, 0x246},           {11, 0xfffffffffffffe00},
+      {12, 0x7f3a5c2e1b2a}, {14, 0x7ffc8a3b1d10}, {16, 61},
+      {17, 0x7f3a5c2e1b2a}, {18, 0x33},           {19, 0x246},
+      {20, 0x7ffc8a3b1cf8}, {21, 0x2b},           {22, 0x7f3a5c40a740}};
   for (int f = 1; f <= 27; ++f) {
     uint64_t v = 0;
     for (const auto& [field, value] : regs) {
@@ -160,25 +161,26 @@ std::string CriuCoreImage(const CriuProcess& p) {
   Msg rlimits;
   constexpr uint64_t kInf = ~0ULL;
   const std::pair<uint64_t, uint64_t> limits[16] = {
-      {kInf, kInf}, {kInf, kInf}, {kInf, kInf}, {8 << 20, kInf}, {0, kInf},  {kInf, kInf},
-      {63704, 63704}, {1024, 1048576}, {8 << 20, 8 << 20}, {kInf, kInf}, {kInf, kInf},
-      {63704, 63704}, {819200, 819200}, {0, 0}, {0, 0}, {kInf, kInf}};
+      {kInf, kInf},       {kInf, kInf}, {kInf, kInf},   {8 << 20, kInf},
+      {0, kInf},          {kInf, kInf}, {63704, 63704}, {1024, 1048576},
+      {8 << 20, 8 << 20}, {kInf, kInf}, {kInf, kInf},   {63704, 63704},
+      {819200, 819200},   {0, 0},       {0, 0},         {kInf, kInf}};
   for (const auto& [cur, max] : limits) {
     Msg l;
     rlimits.Sub(1, l.U(1, cur).U(2, max));
   }
 
-  Msg tc;  // TaskCoreEntry
-  tc.U(1, 1)          // task_state alive
-      .U(2, 0)        // exit_code
-      .U(3, 0)        // personality
-      .U(4, 0x400100) // PF_* flags
-      .U(5, 0)        // blk_sigset
+  Msg tc;              // TaskCoreEntry
+  tc.U(1, 1)           // task_state alive
+      .U(2, 0)         // exit_code
+      .U(3, 0)         // personality
+      .U(4, 0x400100)  // PF_* flags
+      .U(5, 0)         // blk_sigset
       .Str(6, p.comm)
       .Sub(8, rlimits)
-      .U(9, 1)             // cg_set
-      .U(13, 0xffffffff)   // loginuid
-      .I(14, 0);           // oom_score_adj
+      .U(9, 1)            // cg_set
+      .U(13, 0xffffffff)  // loginuid
+      .I(14, 0);          // oom_score_adj
 
   Msg creds;
   for (int f = 1; f <= 8; ++f) creds.U(f, 0);  // uid..fsgid: root
@@ -206,8 +208,17 @@ std::string CriuMmImage(const CriuProcess& p) {
   mm.U(5, kStackEnd - 0x1000).U(6, kHeapStart).U(7, HeapEnd(p));
   mm.U(8, kStackEnd - 0x800).U(9, kStackEnd - 0x7f0).U(10, kStackEnd - 0x7f0);
   mm.U(11, kStackEnd - 0x100).U(12, 1 /* exe: files.img id 1 */);
-  mm.Rep(13, {33, 0x7ffc8a3ff000, 16, 0x178bfbff, 6, 4096, 17, 100, 3, 0x555555554040, 4, 56, 5,
-              13, 7, 0x7f3a5c5f6000, 8, 0, 9, 0x555555558a30, 0, 0});  // auxv pairs
+  mm.Rep(13, {33, 0x7ffc8a3ff000,
+              16, 0x178bfbff,
+              6,  4096,
+              17, 100,
+              3,  0x555555554040,
+              4,  56,
+              5,  13,
+              7,  0x7f3a5c5f6000,
+              8,  0,
+              9,  0x555555558a30,
+              0,  0});  // auxv pairs
   mm.Sub(14, Vma(kTextStart, kTextEnd, 1, kR | kX, kPrivate, kRegular | kFilePrivate));
   mm.Sub(14, Vma(kHeapStart, HeapEnd(p), 0, kR | kW, kPrivate | kAnon,
                  kRegular | kHeap | kAnonPrivate));
@@ -248,10 +259,9 @@ std::string CriuStatsDumpImage(const CriuDumpStats& s) {
 
 std::string CriuFilesImage(const CriuProcess& p) {
   constexpr uint32_t kRdwr = 2, kLargefile = 0100000, kDirectory = 0200000;
-  return Image({kImgCommon, kFilesMagic},
-               {RegFile(1, p.exe, 0, 125560, 0100755),
-                RegFile(2, "/", kDirectory | kLargefile, 4096, 040755),
-                RegFile(3, "/dev/null", kRdwr | kLargefile, 0, 020666)});
+  return Image({kImgCommon, kFilesMagic}, {RegFile(1, p.exe, 0, 125560, 0100755),
+                                           RegFile(2, "/", kDirectory | kLargefile, 4096, 040755),
+                                           RegFile(3, "/dev/null", kRdwr | kLargefile, 0, 020666)});
 }
 
 std::string CriuFsImage() {
@@ -280,7 +290,8 @@ void FillPage(uint64_t index, char* out) {
                         static_cast<unsigned long long>(index));
   if (n > 0 && n < 64) line[n] = '.';
   line[63] = '\n';
-  for (size_t off = 0; off < kPageSize; off += sizeof line) std::memcpy(out + off, line, sizeof line);
+  for (size_t off = 0; off < kPageSize; off += sizeof line)
+    std::memcpy(out + off, line, sizeof line);
 }
 
 }  // namespace fakecri

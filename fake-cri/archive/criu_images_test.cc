@@ -48,9 +48,9 @@ class CriuImagesTest : public ::testing::Test {
     std::string out = RunShell("crit decode -i " + path + " 2>&1", &rc);
     EXPECT_EQ(rc, 0) << name << ": " << out;
     std::string again = path + ".re";
-    RunShell("crit decode -i " + path + " | crit encode -o " + again + " 2>&1 && cmp " + path + " " +
-            again + " 2>&1",
-        &rc);
+    RunShell("crit decode -i " + path + " | crit encode -o " + again + " 2>&1 && cmp " + path +
+                 " " + again + " 2>&1",
+             &rc);
     EXPECT_EQ(rc, 0) << name << ": crit decode | crit encode does not reproduce our bytes";
     json j = json::parse(out, nullptr, false);
     EXPECT_FALSE(j.is_discarded()) << out;

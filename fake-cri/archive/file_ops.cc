@@ -9,7 +9,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <optional>
 
 #include "absl/strings/cord.h"
@@ -26,11 +25,24 @@ absl::Status ErrnoStatus(int err, const std::string& call, const std::string& pa
   std::string msg = absl::StrCat(call, " ", path, ": ", std::strerror(err));
   absl::Status s;
   switch (err) {
-    case EEXIST: s = absl::AlreadyExistsError(msg); break;
-    case ENOENT: case ENOTDIR: s = absl::NotFoundError(msg); break;
-    case ENOSPC: case EDQUOT: s = absl::ResourceExhaustedError(msg); break;
-    case EACCES: case EPERM: s = absl::PermissionDeniedError(msg); break;
-    default: s = absl::InternalError(msg); break;
+    case EEXIST:
+      s = absl::AlreadyExistsError(msg);
+      break;
+    case ENOENT:
+    case ENOTDIR:
+      s = absl::NotFoundError(msg);
+      break;
+    case ENOSPC:
+    case EDQUOT:
+      s = absl::ResourceExhaustedError(msg);
+      break;
+    case EACCES:
+    case EPERM:
+      s = absl::PermissionDeniedError(msg);
+      break;
+    default:
+      s = absl::InternalError(msg);
+      break;
   }
   s.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(err)));
   return s;

@@ -7,8 +7,8 @@ namespace fakecri {
 absl::Status GoPathError(const std::string& op, const std::string& path,
                          const absl::Status& cause) {
   const int err = ErrnoOf(cause);
-  return absl::UnknownError(absl::StrCat(op, " ", path, ": ",
-                                         err ? GoErrnoText(err) : std::string(cause.message())));
+  return absl::UnknownError(
+      absl::StrCat(op, " ", path, ": ", err ? GoErrnoText(err) : std::string(cause.message())));
 }
 
 absl::StatusOr<std::unique_ptr<InPlaceFile>> InPlaceFile::Open(FileOps* ops,

@@ -38,7 +38,8 @@ class InPlaceFile final : public ByteSink {
   uint64_t bytes_written() const { return bytes_; }
 
  private:
-  InPlaceFile(FileOps* ops, std::string path, int fd) : ops_(ops), path_(std::move(path)), fd_(fd) {}
+  InPlaceFile(FileOps* ops, std::string path, int fd)
+      : ops_(ops), path_(std::move(path)), fd_(fd) {}
 
   FileOps* ops_;
   std::string path_;

@@ -81,8 +81,8 @@ json Annotations(const ArchiveSpec& s) {
     a["io.kubernetes.cri-o.Labels"] = json(c.labels).dump();
     a["io.kubernetes.cri-o.LogPath"] = c.log_path;
     a["io.kubernetes.cri-o.SandboxID"] = sb.id;
-    a["io.kubernetes.cri-o.SandboxName"] = absl::StrCat("k8s_", sb.name, "_", sb.ns, "_", sb.uid,
-                                                        "_", sb.attempt);
+    a["io.kubernetes.cri-o.SandboxName"] =
+        absl::StrCat("k8s_", sb.name, "_", sb.ns, "_", sb.uid, "_", sb.attempt);
   } else {
     // containerd's CRI plugin (DefaultCRIAnnotations); it sets no io.container.manager.
     a["io.kubernetes.cri.container-type"] = "container";
@@ -102,20 +102,25 @@ std::string SpecDump(const ArchiveSpec& s) {
   const Container& c = s.container;
   json spec;
   spec["ociVersion"] = "1.0.2-dev";
-  spec["process"] = {{"user", {{"uid", 0}, {"gid", 0}}},
-                     {"args", ProcessArgs(c)},
-                     {"env", {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                              "HOSTNAME=" + (s.sandbox.hostname.empty() ? s.sandbox.name
-                                                                        : s.sandbox.hostname)}},
-                     {"cwd", "/"},
-                     {"noNewPrivileges", false}};
+  spec["process"] = {
+      {"user", {{"uid", 0}, {"gid", 0}}},
+      {"args", ProcessArgs(c)},
+      {"env",
+       {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOSTNAME=" + (s.sandbox.hostname.empty() ? s.sandbox.name : s.sandbox.hostname)}},
+      {"cwd", "/"},
+      {"noNewPrivileges", false}};
   spec["root"] = {{"path", absl::StrCat("/var/lib/fake-cri/containers/", c.id, "/rootfs")},
                   {"readonly", false}};
   spec["hostname"] = s.sandbox.hostname.empty() ? s.sandbox.name : s.sandbox.hostname;
   json mounts = json::array({
-      {{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"},
+      {{"destination", "/proc"},
+       {"type", "proc"},
+       {"source", "proc"},
        {"options", {"nosuid", "noexec", "nodev"}}},
-      {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+      {{"destination", "/dev"},
+       {"type", "tmpfs"},
+       {"source", "tmpfs"},
        {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}},
   });
   for (const BindMount& m : kRuntimeBindMounts) {
@@ -126,11 +131,13 @@ std::string SpecDump(const ArchiveSpec& s) {
   }
   spec["mounts"] = mounts;
   spec["annotations"] = Annotations(s);
-  spec["linux"] = {
-      {"namespaces", json::array({{{"type", "pid"}}, {{"type", "ipc"}}, {{"type", "uts"}},
-                                  {{"type", "mount"}}, {{"type", "network"}}})},
-      {"cgroupsPath", absl::StrCat("kubepods-besteffort-pod", s.sandbox.uid, ".slice:fake-cri:",
-                                   c.id)}};
+  spec["linux"] = {{"namespaces", json::array({{{"type", "pid"}},
+                                               {{"type", "ipc"}},
+                                               {{"type", "uts"}},
+                                               {{"type", "mount"}},
+                                               {{"type", "network"}}})},
+                   {"cgroupsPath", absl::StrCat("kubepods-besteffort-pod", s.sandbox.uid,
+                                                ".slice:fake-cri:", c.id)}};
   return spec.dump(2);
 }
 
@@ -156,9 +163,15 @@ std::string ConfigDump(const ArchiveSpec& s) {
 // real archive of containerd 2.1.5 holds it.
 std::string ContainerdStatusFile(const ArchiveSpec& s) {
   const Container& c = s.container;
-  json st = {{"Version", "v1"},      {"Pid", 4242},           {"CreatedAt", c.created_at},
-             {"StartedAt", c.started_at}, {"FinishedAt", c.finished_at}, {"ExitCode", c.exit_code},
-             {"Reason", c.reason},   {"Message", ""},         {"Resources", nullptr},
+  json st = {{"Version", "v1"},
+             {"Pid", 4242},
+             {"CreatedAt", c.created_at},
+             {"StartedAt", c.started_at},
+             {"FinishedAt", c.finished_at},
+             {"ExitCode", c.exit_code},
+             {"Reason", c.reason},
+             {"Message", ""},
+             {"Resources", nullptr},
              {"Restore", false}};
   return st.dump();
 }
@@ -205,10 +218,10 @@ CriuDumpStats Stats(const ArchiveSpec& s, const CriuProcess& p) {
 std::string DumpLog(const ArchiveSpec& s, const CriuProcess& p) {
   return absl::StrCat(
       "(00.000000) Version: 3.17.1 (simulated by fake-cri for ", s.runtime_version, ")\n",
-      "(00.000010) Dumping processes (pid: 1, comm: ", p.comm, ")\n",
-      "(00.000020) container ", s.container.id, " (", s.sandbox.ns, "/", s.sandbox.name, "/",
-      s.container.name, ")\n", "(00.000030) working set: ", s.container.working_set_bytes,
-      " bytes = ", p.heap_pages, " pages (heap VMA in mm-1.img, pages_scanned in stats-dump)\n",
+      "(00.000010) Dumping processes (pid: 1, comm: ", p.comm, ")\n", "(00.000020) container ",
+      s.container.id, " (", s.sandbox.ns, "/", s.sandbox.name, "/", s.container.name, ")\n",
+      "(00.000030) working set: ", s.container.working_set_bytes, " bytes = ", p.heap_pages,
+      " pages (heap VMA in mm-1.img, pages_scanned in stats-dump)\n",
       "(00.000040) pages mode: ", s.pages == PagesMode::kFull ? "full" : "sparse", ", ",
       p.present_pages, " pages in pages-1.img (pages_written in stats-dump)\n",
       "(00.000050) modelled dump time: ", s.modelled_ns / 1000, " us\n",
@@ -238,7 +251,8 @@ std::string RootfsDiffTar(const ArchiveSpec& s) {
   TarWriter tar(&sink, s.checkpointed_at_ns / 1'000'000'000, LayoutTarStyle(s.flavor));
   std::vector<std::string> dirs;
   if (!IsCrio(s)) {
-    for (const BindMount& m : kRuntimeBindMounts) AddChangedFile(&tar, &dirs, m.destination, "", 0755);
+    for (const BindMount& m : kRuntimeBindMounts)
+      AddChangedFile(&tar, &dirs, m.destination, "", 0755);
   }
   for (const std::string& path : s.container.rootfs_changes) {
     AddChangedFile(&tar, &dirs, path,
@@ -268,9 +282,9 @@ std::string Gzip(const std::string& data) {
 
 std::string ContainerLog(const ArchiveSpec& s) {
   const Container& c = s.container;
-  return absl::StrCat(Rfc3339Nano(c.started_at ? c.started_at : c.created_at), " stdout F ",
-                      c.name, " started\n", Rfc3339Nano(s.checkpointed_at_ns), " stdout F ",
-                      c.name, " still running at checkpoint\n");
+  return absl::StrCat(Rfc3339Nano(c.started_at ? c.started_at : c.created_at), " stdout F ", c.name,
+                      " started\n", Rfc3339Nano(s.checkpointed_at_ns), " stdout F ", c.name,
+                      " still running at checkpoint\n");
 }
 
 std::string BindMountsJson(const ArchiveSpec& s) {
@@ -350,7 +364,8 @@ std::vector<Member> Members(const ArchiveSpec& s, const CriuProcess& proc) {
       add("deleted.files", 0600, [&] { return json(c.rootfs_deletions).dump(); });
     }
     // CRI-O stores the log under the annotation key's name.
-    if (!c.log_path.empty()) add("io.kubernetes.cri-o.LogPath", 0644, [&] { return ContainerLog(s); });
+    if (!c.log_path.empty())
+      add("io.kubernetes.cri-o.LogPath", 0644, [&] { return ContainerLog(s); });
     return out;
   }
   // containerd: byte order; the CRIU images, spec.dump and the layer are
@@ -377,7 +392,8 @@ TarStyle LayoutTarStyle(ArchiveFlavor flavor) {
 }
 
 absl::StatusOr<ArchiveFlavor> ParseArchiveFlavor(const std::string& text) {
-  for (ArchiveFlavor f : {ArchiveFlavor::kCrio, ArchiveFlavor::kContainerd, ArchiveFlavor::kContainerd20}) {
+  for (ArchiveFlavor f :
+       {ArchiveFlavor::kCrio, ArchiveFlavor::kContainerd, ArchiveFlavor::kContainerd20}) {
     if (text == ArchiveFlavorName(f)) return f;
   }
   return absl::InvalidArgumentError(absl::StrCat(
@@ -386,9 +402,12 @@ absl::StatusOr<ArchiveFlavor> ParseArchiveFlavor(const std::string& text) {
 
 const char* ArchiveFlavorName(ArchiveFlavor flavor) {
   switch (flavor) {
-    case ArchiveFlavor::kCrio: return "cri-o";
-    case ArchiveFlavor::kContainerd: return "containerd";
-    case ArchiveFlavor::kContainerd20: return "containerd-2.0";
+    case ArchiveFlavor::kCrio:
+      return "cri-o";
+    case ArchiveFlavor::kContainerd:
+      return "containerd";
+    case ArchiveFlavor::kContainerd20:
+      return "containerd-2.0";
   }
   return "?";
 }
@@ -423,7 +442,8 @@ absl::Status WriteCheckpointArchive(const ArchiveSpec& s, ByteSink* sink,
   std::vector<std::string> args = ProcessArgs(s.container);
   proc.exe = args.front();
   proc.comm = Basename(proc.exe).substr(0, 15);  // TASK_COMM_LEN - 1
-  proc.heap_pages = std::max<uint64_t>(1, (s.container.working_set_bytes + kPageSize - 1) / kPageSize);
+  proc.heap_pages =
+      std::max<uint64_t>(1, (s.container.working_set_bytes + kPageSize - 1) / kPageSize);
   proc.present_pages = s.pages == PagesMode::kFull
                            ? proc.heap_pages
                            : std::min<uint64_t>(proc.heap_pages, kSparseSamplePages);

@@ -100,7 +100,8 @@ TEST(Layout, WithoutALogPathNoLogIsArchived) {
     ArchiveSpec s = Spec(f);
     s.container.log_path.clear();
     ReadArchive r = Write(s);
-    EXPECT_EQ(r.entries.count("container.log") + r.entries.count("io.kubernetes.cri-o.LogPath"), 0u);
+    EXPECT_EQ(r.entries.count("container.log") + r.entries.count("io.kubernetes.cri-o.LogPath"),
+              0u);
   }
 }
 

@@ -17,11 +17,13 @@ TEST(TarWriter, WritesEntriesThatLibarchiveReadsBack) {
   ASSERT_TRUE(tar.AddDirectory("checkpoint", 0700).ok());
   ASSERT_TRUE(tar.AddFile("config.dump", "{\"id\":\"x\"}", 0600).ok());
   ASSERT_TRUE(tar.AddFile("empty", "", 0644).ok());
-  ASSERT_TRUE(tar.AddStreamedFile("checkpoint/pages-1.img", 5000, 0600, [](ByteSink* body) {
-                   std::string chunk(2500, 'p');
-                   if (auto s = body->Append(chunk); !s.ok()) return s;
-                   return body->Append(chunk);
-                 }).ok());
+  ASSERT_TRUE(tar.AddStreamedFile("checkpoint/pages-1.img", 5000, 0600,
+                                  [](ByteSink* body) {
+                                    std::string chunk(2500, 'p');
+                                    if (auto s = body->Append(chunk); !s.ok()) return s;
+                                    return body->Append(chunk);
+                                  })
+                  .ok());
   ASSERT_TRUE(tar.Finish().ok());
   EXPECT_EQ(sink.str().size() % 512, 0u);
 
@@ -46,7 +48,8 @@ TEST(TarWriter, HeaderIsUstarWithValidChecksum) {
   EXPECT_EQ(h.substr(257, 6), std::string("ustar\0", 6));
   EXPECT_EQ(h.substr(263, 2), "00");
   unsigned sum = 0;
-  for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
+  for (int i = 0; i < 512; ++i)
+    sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
   EXPECT_EQ(std::stoul(h.substr(148, 6), nullptr, 8), sum);
 }
 
@@ -73,7 +76,8 @@ TEST(TarWriter, SizesOf8GiBAndMoreUseBase256) {
   TarWriter tar(&sink, 0);
   const uint64_t size = 9ULL << 30;
   // The body writes nothing, so the call fails after the header: enough to see it.
-  absl::Status s = tar.AddStreamedFile("big", size, 0600, [](ByteSink*) { return absl::OkStatus(); });
+  absl::Status s =
+      tar.AddStreamedFile("big", size, 0600, [](ByteSink*) { return absl::OkStatus(); });
   EXPECT_FALSE(s.ok());
   const std::string& h = sink.str();
   ASSERT_EQ(h.size(), 512u);

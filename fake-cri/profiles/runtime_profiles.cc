@@ -81,7 +81,8 @@ constexpr ProfileText kCtrdWrite{
     StatusCode::kUnknown, "{error}",
     "ctrd F2@v2.1.5 CheckpointContainer: io.Copy(outFile, tar), error returned as is"};
 constexpr ProfileText kCtrdBusy{
-    StatusCode::kUnknown, "checkpointing container \"{id}\" failed: cannot pause a paused container",
+    StatusCode::kUnknown,
+    "checkpointing container \"{id}\" failed: cannot pause a paused container",
     "measured on containerd 2.1.5 (one of 22 concurrent pairs); ctrd cmd/containerd-shim-runc-v2/"
     "process/init_state.go@v2.1.5"};
 constexpr ProfileText kCtrd23Busy{
@@ -179,14 +180,14 @@ std::vector<RuntimeProfile> MakeProfiles() {
   all.push_back(Containerd1("containerd-1.6.9", "containerd 1.6.9 - 1.7.x (Debian 12: 1.6.20)",
                             "v1.7.34", CheckpointSupport::kNotImplemented, kNotImplemented));
   {
-    RuntimeProfile p = Containerd2("containerd-2.0", "containerd 2.0.0 - 2.0.x", "v2.0.11",
-                                   kCtrdVersionSource);
+    RuntimeProfile p =
+        Containerd2("containerd-2.0", "containerd 2.0.0 - 2.0.x", "v2.0.11", kCtrdVersionSource);
     p.unknown_id = kCtrd20UnknownId;
     p.layout = ArchiveFlavor::kContainerd20;
     all.push_back(p);
   }
-  all.push_back(Containerd2("containerd-2.1", "containerd 2.1.0 - 2.1.x", "v2.1.5",
-                            kCtrdVersionSource));
+  all.push_back(
+      Containerd2("containerd-2.1", "containerd 2.1.0 - 2.1.x", "v2.1.5", kCtrdVersionSource));
   {
     RuntimeProfile p = Containerd2(
         "containerd-2.2", "containerd 2.2.7 and later 2.2 patches (2.2.0 - 2.2.6: containerd-2.1)",
@@ -196,8 +197,10 @@ std::vector<RuntimeProfile> MakeProfiles() {
   }
   for (const auto& [name, covers, version] :
        {std::tuple<const char*, const char*, const char*>{
-            "containerd-2.3", "containerd 2.3.4 and later 2.3 patches (2.3.0 - 2.3.3: the CRIU "
-            "text of containerd-2.1)", "v2.3.4"},
+            "containerd-2.3",
+            "containerd 2.3.4 and later 2.3 patches (2.3.0 - 2.3.3: the CRIU "
+            "text of containerd-2.1)",
+            "v2.3.4"},
         {"containerd-2.4", "containerd 2.4 (v2.4.0-beta.0)", "v2.4.0-beta.0"}}) {
     RuntimeProfile p = Containerd2(name, covers, version, kCtrdVersionSource);
     p.no_criu = kCtrdNewCriu;
@@ -272,20 +275,21 @@ std::string NowRfc3339() {
 
 absl::Status Render(const ProfileText& text, const TextArgs& a) {
   std::string out = absl::StrReplaceAll(
-      text.text, {{"{id}", a.id},
-                  {"{full_id}", a.full_id.empty() ? a.id : a.full_id},
-                  {"{location}", a.location},
-                  {"{state}", a.state},
-                  {"{method}", a.method},
-                  {"{error}", a.error},
-                  {"{now}", std::string(text.text).find("{now}") != std::string::npos
-                                ? NowRfc3339()
-                                : std::string()}});
+      text.text,
+      {{"{id}", a.id},
+       {"{full_id}", a.full_id.empty() ? a.id : a.full_id},
+       {"{location}", a.location},
+       {"{state}", a.state},
+       {"{method}", a.method},
+       {"{error}", a.error},
+       {"{now}",
+        std::string(text.text).find("{now}") != std::string::npos ? NowRfc3339() : std::string()}});
   return absl::Status(text.code, out);
 }
 
 const std::vector<RuntimeProfile>& AllRuntimeProfiles() {
-  static const std::vector<RuntimeProfile>* profiles = new std::vector<RuntimeProfile>(MakeProfiles());
+  static const std::vector<RuntimeProfile>* profiles =
+      new std::vector<RuntimeProfile>(MakeProfiles());
   return *profiles;
 }
 

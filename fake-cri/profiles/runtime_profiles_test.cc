@@ -34,8 +34,8 @@ TEST(RuntimeProfiles, EveryTextThatCanBeAnsweredHasASource) {
         used = {&p.unsupported};
         break;
       case CheckpointSupport::kCriu:
-        used = {&p.no_criu, &p.unknown_id, &p.not_running, &p.open_failed, &p.write_failed,
-                &p.busy};
+        used = {&p.no_criu,     &p.unknown_id,   &p.not_running,
+                &p.open_failed, &p.write_failed, &p.busy};
         break;
       case CheckpointSupport::kSimulated:
         used = {&p.unknown_id, &p.not_running};
@@ -54,7 +54,8 @@ TEST(RuntimeProfiles, EveryTextThatCanBeAnsweredHasASource) {
 }
 
 TEST(RuntimeProfiles, RenderFillsEveryPlaceholder) {
-  ProfileText t{absl::StatusCode::kUnknown, "{id} {full_id} {location} {state} {method} {error}", "x"};
+  ProfileText t{absl::StatusCode::kUnknown, "{id} {full_id} {location} {state} {method} {error}",
+                "x"};
   TextArgs a;
   a.id = "ab";
   a.full_id = "abcdef";
@@ -62,7 +63,8 @@ TEST(RuntimeProfiles, RenderFillsEveryPlaceholder) {
   a.state = "CONTAINER_EXITED";
   a.method = "M";
   a.error = "open /l: is a directory";
-  EXPECT_EQ(Render(t, a), absl::UnknownError("ab abcdef /l CONTAINER_EXITED M open /l: is a directory"));
+  EXPECT_EQ(Render(t, a),
+            absl::UnknownError("ab abcdef /l CONTAINER_EXITED M open /l: is a directory"));
   a.full_id.clear();
   EXPECT_EQ(Render({absl::StatusCode::kNotFound, "{full_id}", "x"}, a), absl::NotFoundError("ab"));
 }

@@ -29,10 +29,12 @@ ChannelConn::ChannelConn(int fd, bool base64, const std::string& leftover)
 
 bool ChannelConn::Send(int channel, const std::string& data) {
   if (base64_) {
-    return SendAll(fd_, EncodeWsFrame(WsOpcode::kText,
-                                      std::string(1, static_cast<char>('0' + channel)) + Base64(data)));
+    return SendAll(fd_,
+                   EncodeWsFrame(WsOpcode::kText,
+                                 std::string(1, static_cast<char>('0' + channel)) + Base64(data)));
   }
-  return SendAll(fd_, EncodeWsFrame(WsOpcode::kBinary, std::string(1, static_cast<char>(channel)) + data));
+  return SendAll(
+      fd_, EncodeWsFrame(WsOpcode::kBinary, std::string(1, static_cast<char>(channel)) + data));
 }
 
 void ChannelConn::Close() {

@@ -34,8 +34,9 @@ std::string GoHttpError(int code, const char* status, const std::string& body,
 
 std::string RestfulNotFound() {
   const std::string body = "404: Page Not Found";
-  return absl::StrCat("HTTP/1.1 404 Not Found\r\nDate: ", HttpDate(), "\r\nContent-Length: ",
-                      body.size(), "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n", body);
+  return absl::StrCat("HTTP/1.1 404 Not Found\r\nDate: ", HttpDate(),
+                      "\r\nContent-Length: ", body.size(),
+                      "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n", body);
 }
 
 std::string UrlDecode(absl::string_view s) {
@@ -55,7 +56,8 @@ std::string UrlDecode(absl::string_view s) {
 std::vector<std::string> QueryValues(absl::string_view query, absl::string_view key) {
   std::vector<std::string> out;
   for (absl::string_view part : absl::StrSplit(query, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
     if (UrlDecode(kv.first) == key) out.push_back(UrlDecode(kv.second));
   }
   return out;

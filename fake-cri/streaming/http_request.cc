@@ -36,7 +36,8 @@ absl::StatusOr<HttpRequest> ReadHttpRequest(int fd) {
   HttpRequest out;
   out.method = std::string(req.method_string());
   out.target = std::string(req.target());
-  for (const auto& f : req) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : req)
+    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.leftover = std::move(pending);
   return out;
 }

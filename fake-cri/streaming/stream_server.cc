@@ -153,9 +153,10 @@ void StreamServer::Serve(int fd) {
   const std::string& kind = parts[1];
   std::optional<StreamRequest> cached = cache_.Consume(parts[2]);
   const bool right_kind =
-      cached && ((kind == "exec" && std::holds_alternative<ExecStreamRequest>(*cached)) ||
-                 (kind == "attach" && std::holds_alternative<AttachStreamRequest>(*cached)) ||
-                 (kind == "portforward" && std::holds_alternative<PortForwardStreamRequest>(*cached)));
+      cached &&
+      ((kind == "exec" && std::holds_alternative<ExecStreamRequest>(*cached)) ||
+       (kind == "attach" && std::holds_alternative<AttachStreamRequest>(*cached)) ||
+       (kind == "portforward" && std::holds_alternative<PortForwardStreamRequest>(*cached)));
   if (!right_kind) {
     SendAll(fd, GoHttpError(404, "Not Found", "404 page not found\n"));  // http.NotFound
     return;
@@ -189,19 +190,20 @@ void StreamServer::Serve(int fd) {
       SendAll(fd, GoHttpError(403, "Forbidden", text + text, accepted));
       return;
     }
-    if (!absl::StrContains(absl::AsciiStrToLower(HeaderValue(headers, "Connection")),
-                           "upgrade") ||
+    if (!absl::StrContains(absl::AsciiStrToLower(HeaderValue(headers, "Connection")), "upgrade") ||
         !absl::EqualsIgnoreCase(HeaderValue(headers, "Upgrade"), "SPDY/3.1")) {
-      SendAll(fd, GoHttpError(400, "Bad Request",
-                              absl::StrCat("unable to upgrade: missing upgrade headers in request: ",
-                                           GoHeaderDump(headers), "\n")));
+      SendAll(fd,
+              GoHttpError(400, "Bad Request",
+                          absl::StrCat("unable to upgrade: missing upgrade headers in request: ",
+                                       GoHeaderDump(headers), "\n")));
       return;
     }
     SendAll(fd, absl::StrCat("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
                              "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ",
                              chosen, "\r\n\r\n"));
     // No SPDY streams are served: GOAWAY (last stream 0, status OK), then close.
-    SendAll(fd, std::string("\x80\x03\x00\x07\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00", 16));
+    SendAll(fd,
+            std::string("\x80\x03\x00\x07\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00", 16));
     return;
   }
 
@@ -246,13 +248,13 @@ void StreamServer::ServeExec(const ExecStreamRequest& req, bool v4, ChannelConn*
   auto result = exec_->Run(req.container_id, req.cmd, 0, gone);
   RemoteStatus status;
   if (!result.ok()) {
-    status = RemoteStatus::Internal(absl::StrCat(
-        "error executing command in container: failed to exec in container: ",
-        result.status().message()));
+    status = RemoteStatus::Internal(
+        absl::StrCat("error executing command in container: failed to exec in container: ",
+                     result.status().message()));
   } else {
     if (req.tty) {  // one stream; the terminal turns \n into \r\n
-      std::string both = absl::StrReplaceAll(result->stdout_text + result->stderr_text,
-                                             {{"\n", "\r\n"}});
+      std::string both =
+          absl::StrReplaceAll(result->stdout_text + result->stderr_text, {{"\n", "\r\n"}});
       if (req.stdout && !both.empty()) conn->Send(1, both);
     } else {
       if (req.stdout && !result->stdout_text.empty()) conn->Send(1, result->stdout_text);
@@ -272,9 +274,9 @@ void StreamServer::ServeAttach(const AttachStreamRequest& req, bool v4, ChannelC
   auto running = [&]() -> absl::Status {
     auto id = store_->ResolveContainer(req.container_id);
     if (!id.ok()) {
-      return absl::Status(id.status().code(), absl::StrCat("failed to find container \"",
-                                                           req.container_id, "\" in store: ",
-                                                           id.status().message()));
+      return absl::Status(id.status().code(),
+                          absl::StrCat("failed to find container \"", req.container_id,
+                                       "\" in store: ", id.status().message()));
     }
     auto c = store_->GetContainer(*id);
     if (!c.ok()) return c.status();
@@ -320,10 +322,11 @@ void StreamServer::ServePortForward(const PortForwardStreamRequest& pf, const st
     Forward f{ports[i]};
     std::string err;
     auto id = store_->ResolveSandbox(pf.sandbox_id);
-    absl::StatusOr<Sandbox> sb = id.ok() ? store_->GetSandbox(*id) : absl::StatusOr<Sandbox>(id.status());
+    absl::StatusOr<Sandbox> sb =
+        id.ok() ? store_->GetSandbox(*id) : absl::StatusOr<Sandbox>(id.status());
     if (!sb.ok()) {
-      err = absl::StrCat("failed to find sandbox \"", pf.sandbox_id, "\" in store: ",
-                         id.ok() ? sb.status().message() : id.status().message());
+      err = absl::StrCat("failed to find sandbox \"", pf.sandbox_id,
+                         "\" in store: ", id.ok() ? sb.status().message() : id.status().message());
     } else {
       const bool host = sb->namespaces.network == kNamespaceNode;
       std::string v4_error = "connect: connection refused";
@@ -342,9 +345,10 @@ void StreamServer::ServePortForward(const PortForwardStreamRequest& pf, const st
       }
       if (f.fd < 0) {
         const std::string netns =
-            host ? "host" : absl::StrCat("/var/run/netns/cni-", sb->id.substr(0, 8), "-",
-                                         sb->id.substr(8, 4), "-", sb->id.substr(12, 4), "-",
-                                         sb->id.substr(16, 4), "-", sb->id.substr(20, 12));
+            host ? "host"
+                 : absl::StrCat("/var/run/netns/cni-", sb->id.substr(0, 8), "-",
+                                sb->id.substr(8, 4), "-", sb->id.substr(12, 4), "-",
+                                sb->id.substr(16, 4), "-", sb->id.substr(20, 12));
         err = absl::StrCat("failed to execute portforward in network namespace \"", netns,
                            "\": failed to connect to localhost:", f.port, " inside namespace \"",
                            sb->id, "\", IPv4: dial tcp4 127.0.0.1:", f.port, ": ", v4_error,
@@ -353,14 +357,15 @@ void StreamServer::ServePortForward(const PortForwardStreamRequest& pf, const st
     }
     if (!err.empty()) {
       conn->Send(static_cast<int>(2 * i + 1),
-                absl::StrCat("error forwarding port ", f.port, " to pod ", pf.sandbox_id,
-                             ", uid : ", err));
+                 absl::StrCat("error forwarding port ", f.port, " to pod ", pf.sandbox_id,
+                              ", uid : ", err));
     }
     forwards.push_back(f);
   }
   // Relay: client data frames to the connections, their bytes back as frames.
   auto open = [&] {
-    return std::any_of(forwards.begin(), forwards.end(), [](const Forward& f) { return f.fd >= 0; });
+    return std::any_of(forwards.begin(), forwards.end(),
+                       [](const Forward& f) { return f.fd >= 0; });
   };
   while (!stopping_ && open()) {
     std::vector<struct pollfd> fds;

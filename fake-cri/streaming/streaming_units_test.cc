@@ -6,9 +6,9 @@
 #include "fake-cri/streaming/remote_status.h"
 #include "fake-cri/streaming/request_cache.h"
 #include "fake-cri/streaming/websocket_frames.h"
-#include "testing/fake_cri_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_cri_clock.h"
 
 namespace fakecri {
 
@@ -74,7 +74,9 @@ std::string Masked(uint8_t first, const std::string& payload) {
 }
 
 TEST(WebSocketFrames, ServerFramesUseTheShortestLength) {
-  EXPECT_EQ(EncodeWsFrame(WsOpcode::kBinary, "ab"), std::string("\x82\x02" "ab", 4));
+  EXPECT_EQ(EncodeWsFrame(WsOpcode::kBinary, "ab"), std::string("\x82\x02"
+                                                                "ab",
+                                                                4));
   std::string mid = EncodeWsFrame(WsOpcode::kText, std::string(126, 'x'));
   EXPECT_EQ(mid.substr(0, 4), std::string("\x81\x7e\x00\x7e", 4));
   std::string big = EncodeWsFrame(WsOpcode::kBinary, std::string(70000, 'x'));
@@ -92,7 +94,7 @@ TEST(WebSocketFrames, TheAcceptKeyIsRfc6455s) {
 TEST(WebSocketFrames, TheReaderUnmasksAndReassembles) {
   WsReader r;
   std::string bytes = Masked(0x02, std::string("\x00", 1) + "one") +  // a first fragment
-                      Masked(0x89, "ping") +                            // a control frame between
+                      Masked(0x89, "ping") +                          // a control frame between
                       Masked(0x80, " two") + Masked(0x81, std::string(300, 'z'));
   // Fed a byte at a time: nothing comes out before a message is whole.
   std::vector<WsMessage> got;
@@ -136,11 +138,12 @@ TEST(WebSocketFrames, TheReaderRefusesWhatRfc6455Forbids) {
 TEST(RemoteStatus, V4JsonIsWhatContainerdSends) {
   // Measured on containerd 1.6.20 (ci/containerd/cri-diff).
   EXPECT_EQ(RemoteStatus::Ok().V4Json(), R"({"metadata":{},"status":"Success"})");
-  EXPECT_EQ(RemoteStatus::NonZeroExit({"sh", "-c", "echo hi; echo err >&2; exit 3"}, 3).V4Json(),
-            R"({"metadata":{},"status":"Failure","message":"command terminated with non-zero )"
-            R"(exit code: error executing command [sh -c echo hi; echo err \u003e\u00262; exit 3], )"
-            R"(exit code 3","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode",)"
-            R"("message":"3"}]}})");
+  EXPECT_EQ(
+      RemoteStatus::NonZeroExit({"sh", "-c", "echo hi; echo err >&2; exit 3"}, 3).V4Json(),
+      R"({"metadata":{},"status":"Failure","message":"command terminated with non-zero )"
+      R"(exit code: error executing command [sh -c echo hi; echo err \u003e\u00262; exit 3], )"
+      R"(exit code 3","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode",)"
+      R"("message":"3"}]}})");
   EXPECT_EQ(RemoteStatus::Internal("error attaching to container: container is in "
                                    "CONTAINER_EXITED state")
                 .V4Json(),

@@ -79,7 +79,8 @@ absl::StatusOr<std::optional<WsMessage>> WsReader::Next() {
     const bool control = op & 0x08;
     if (control) {
       if (!fin || len > 125) return absl::InvalidArgumentError("websocket: bad control frame");
-      if (op != 8 && op != 9 && op != 10) return absl::InvalidArgumentError("websocket: bad opcode");
+      if (op != 8 && op != 9 && op != 10)
+        return absl::InvalidArgumentError("websocket: bad opcode");
       return WsMessage{static_cast<WsOpcode>(op), std::move(payload)};
     }
     if (op == 0) {

@@ -3,10 +3,11 @@
 // each fault effect, over a real unix socket. An effect is either applied or
 // refused when the rule is added; nothing is counted as injected without
 // taking effect.
+#include "fake-cri/call_gate.h"
+
 #include <functional>
 #include <map>
 
-#include "fake-cri/call_gate.h"
 #include "fake-cri/fault_rules.h"
 #include "fake-cri/tests/fake_cri_env.h"
 
@@ -65,11 +66,18 @@ const std::map<std::string, Call>& Calls() {
   return *calls;
 }
 
-constexpr const char* kErrorEffects[] = {
-    "unimplemented-unknown-method", "unimplemented", "crio-no-criu", "containerd-no-criu", "containerd-2.4-no-criu",
-    "not-found", "not-running", "checkpoint-conflict", "error"};
-constexpr const char* kArchiveEffects[] = {"disk-full", "crash", "archive-mode-0644", "no-archive",
-                                           "archive-elsewhere", "not-a-tar", "missing-entry"};
+constexpr const char* kErrorEffects[] = {"unimplemented-unknown-method",
+                                         "unimplemented",
+                                         "crio-no-criu",
+                                         "containerd-no-criu",
+                                         "containerd-2.4-no-criu",
+                                         "not-found",
+                                         "not-running",
+                                         "checkpoint-conflict",
+                                         "error"};
+constexpr const char* kArchiveEffects[] = {
+    "disk-full",         "crash",     "archive-mode-0644", "no-archive",
+    "archive-elsewhere", "not-a-tar", "missing-entry"};
 
 class CallGateTest : public FakeCriTest {
  protected:

@@ -43,9 +43,10 @@ class CheckpointIntegrationTest : public FakeCriTest {
     out_ = dir_.Join("checkpoints");
     ASSERT_EQ(::mkdir(out_.c_str(), 0700), 0);
     sandbox_ = RunSandbox("web");
-    container_ = CreateContainer(sandbox_, "nginx",
-                                 {{kRootfsChangesAnnotation, R"(["/var/cache/nginx/a"])"},
-                                  {kRootfsDeletionsAnnotation, R"(["/etc/nginx/conf.d/default.conf"])"}});
+    container_ =
+        CreateContainer(sandbox_, "nginx",
+                        {{kRootfsChangesAnnotation, R"(["/var/cache/nginx/a"])"},
+                         {kRootfsDeletionsAnnotation, R"(["/etc/nginx/conf.d/default.conf"])"}});
   }
 
   std::string Loc(const std::string& name = "a.tar") { return out_ + "/" + name; }
@@ -121,7 +122,8 @@ TEST_F(CheckpointIntegrationTest, JsonFilesNameTheContainerAndPod) {
   EXPECT_EQ(spec["annotations"]["io.kubernetes.pod.name"], "web");
   EXPECT_EQ(spec["annotations"]["io.kubernetes.pod.namespace"], "default");
   EXPECT_EQ(spec["annotations"]["io.kubernetes.container.name"], "nginx");
-  auto md = nlohmann::json::parse(spec["annotations"]["io.kubernetes.cri-o.Metadata"].get<std::string>());
+  auto md =
+      nlohmann::json::parse(spec["annotations"]["io.kubernetes.cri-o.Metadata"].get<std::string>());
   EXPECT_EQ(md["name"], "nginx");
 }
 
@@ -178,8 +180,7 @@ TEST_F(CheckpointIntegrationTest, UnimplementedFlavoursGiveTheRealRuntimesTexts)
        "method CheckpointContainer not implemented"},
       {"crio-no-criu", grpc::StatusCode::UNKNOWN, "checkpoint/restore support not available"},
       {"containerd-no-criu", grpc::StatusCode::UNKNOWN,
-       "CRIU binary not found or too old (<31600). Failed to checkpoint container \"" +
-           container_ +
+       "CRIU binary not found or too old (<31600). Failed to checkpoint container \"" + container_ +
            "\": failed to check for criu version: exec: \"criu\": executable file not found in "
            "$PATH"},
       {"not-found", grpc::StatusCode::NOT_FOUND,
@@ -229,9 +230,9 @@ TEST_F(CheckpointIntegrationTest, FaultTargetsOneContainerByName) {
 }
 
 TEST_F(CheckpointIntegrationTest, FaultFromAnnotationAppliesToThatContainer) {
-  std::string c = CreateContainer(sandbox_, "flaky",
-                                  {{kFaultsAnnotation,
-                                    R"([{"method":"CheckpointContainer","effect":"unimplemented"}])"}});
+  std::string c = CreateContainer(
+      sandbox_, "flaky",
+      {{kFaultsAnnotation, R"([{"method":"CheckpointContainer","effect":"unimplemented"}])"}});
   EXPECT_EQ(Checkpoint(c, Loc("a.tar")).error_code(), grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_TRUE(Checkpoint(container_, Loc("b.tar")).ok());
 }
@@ -282,9 +283,9 @@ TEST_F(ContainerdFlavorTest, ArchiveHasContainerd21Layout) {
   ASSERT_TRUE(Checkpoint(container_, Loc()).ok());
   ReadArchive r = ReadTar(Loc());
   ASSERT_TRUE(r.ok) << r.error;
-  for (const char* entry : {"status", "config.dump", "spec.dump", "status.dump", "stats-dump",
-                            "dump.log", "checkpoint/", "checkpoint/inventory.img",
-                            "rootfs-diff.tar", "container.log"}) {
+  for (const char* entry :
+       {"status", "config.dump", "spec.dump", "status.dump", "stats-dump", "dump.log",
+        "checkpoint/", "checkpoint/inventory.img", "rootfs-diff.tar", "container.log"}) {
     EXPECT_EQ(r.entries.count(entry), 1u) << entry;
   }
   EXPECT_EQ(r.entries.count("deleted.files"), 0u);
@@ -387,7 +388,8 @@ TEST_F(PacedCheckpointTest, CheckpointsOfDifferentContainersRunInParallel) {
   // Eight containers, 500 ms each: in parallel they take about 500 ms, serially 4 s.
   std::vector<std::string> ids;
   for (int i = 0; i < 8; ++i) {
-    ids.push_back(CreateContainer(sandbox_, "c" + std::to_string(i), {{kWorkingSetAnnotation, "50Mi"}}));
+    ids.push_back(
+        CreateContainer(sandbox_, "c" + std::to_string(i), {{kWorkingSetAnnotation, "50Mi"}}));
   }
   auto start = Steady::now();
   std::vector<std::thread> threads;

@@ -108,7 +108,8 @@ TEST_F(ProcessIntegrationTest, AContainerExitsByItselfWithContainerdsReason) {
 
 TEST_F(ProcessIntegrationTest, StopContainerFollowsWhatTheProcessDoesWithSigterm) {
   const std::string dies = Start("dies", "{}");
-  const std::string graceful = Start("graceful", R"({"on_sigterm": "exit", "sigterm_delay": "1s"})");
+  const std::string graceful =
+      Start("graceful", R"({"on_sigterm": "exit", "sigterm_delay": "1s"})");
   const std::string stubborn = Start("stubborn", R"({"on_sigterm": "ignore"})");
 
   ASSERT_TRUE(Stop(dies, 10).ok());
@@ -193,23 +194,27 @@ TEST_F(ProcessIntegrationTest, ExecSyncAnswersFromTheContainersTable) {
 
   grpc::Status s = ExecSync(id, {"sleep", "5"}, 1, &r);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  EXPECT_EQ(s.error_message(), "failed to exec in container: timeout 1s exceeded: context deadline exceeded");
+  EXPECT_EQ(s.error_message(),
+            "failed to exec in container: timeout 1s exceeded: context deadline exceeded");
   EXPECT_TRUE(ExecSync(id, {"sleep", "5"}, 0, &r).ok());  // no timeout: 5 s / 50 later
 
   s = ExecSync(id, {"nope"}, 5, &r);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
-  EXPECT_THAT(s.error_message(),
-              MatchesRegex("failed to exec in container: failed to start exec \"[0-9a-f]{64}\": OCI "
-                           "runtime exec failed: exec failed: unable to start container process: "
-                           "exec: \"nope\": executable file not found in \\$PATH: unknown"));
+  EXPECT_THAT(
+      s.error_message(),
+      MatchesRegex("failed to exec in container: failed to start exec \"[0-9a-f]{64}\": OCI "
+                   "runtime exec failed: exec failed: unable to start container process: "
+                   "exec: \"nope\": executable file not found in \\$PATH: unknown"));
   s = ExecSync(id, {}, 5, &r);
   EXPECT_THAT(s.error_message(), HasSubstr("exec failed: args must not be empty: unknown"));
   s = ExecSync("feed", {"true"}, 5, &r);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(s.error_message(), "failed to exec in container: failed to find container \"feed\" in store: not found");
+  EXPECT_EQ(s.error_message(),
+            "failed to exec in container: failed to find container \"feed\" in store: not found");
   ASSERT_TRUE(Stop(id, 0).ok());
   s = ExecSync(id, {"echo", "hi"}, 5, &r);
-  EXPECT_EQ(s.error_message(), "failed to exec in container: container is in CONTAINER_EXITED state");
+  EXPECT_EQ(s.error_message(),
+            "failed to exec in container: container is in CONTAINER_EXITED state");
 }
 
 TEST_F(ProcessIntegrationTest, ResourcesAreStoredMergedAndReported) {
@@ -253,7 +258,10 @@ TEST_F(ProcessIntegrationTest, SandboxStatusEchoesTheNamespaceOptions) {
   md->set_name("host");
   md->set_namespace_("default");
   md->set_uid("uid-host");
-  auto* ns = run.mutable_config()->mutable_linux()->mutable_security_context()->mutable_namespace_options();
+  auto* ns = run.mutable_config()
+                 ->mutable_linux()
+                 ->mutable_security_context()
+                 ->mutable_namespace_options();
   ns->set_network(v1::NODE);
   ns->set_pid(v1::CONTAINER);
   run.set_runtime_handler("kata");  // configured with --runtime-handlers
@@ -284,7 +292,8 @@ TEST_F(ProcessIntegrationTest, UnknownRuntimeHandlersAreRefusedInContainerdsWord
   v1::RunPodSandboxResponse ran;
   grpc::Status s = client_->runtime->RunPodSandbox(Ctx().get(), run, &ran);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
-  EXPECT_EQ(s.error_message(), "failed to get sandbox runtime: no runtime for \"runsc\" is configured");
+  EXPECT_EQ(s.error_message(),
+            "failed to get sandbox runtime: no runtime for \"runsc\" is configured");
 }
 
 TEST_F(ProcessIntegrationTest, StatsOfAContainerWithoutATaskAreAnError) {

@@ -23,7 +23,8 @@ class ProcessTest : public ::testing::Test {
  protected:
   std::string Socket() { return "unix://" + dir_.Join("cri.sock"); }
 
-  std::unique_ptr<Subprocess> Start(std::vector<std::string> extra, const std::string& name = "fc") {
+  std::unique_ptr<Subprocess> Start(std::vector<std::string> extra,
+                                    const std::string& name = "fc") {
     std::vector<std::string> argv = {FAKE_CRI_BINARY, "--listen", Socket()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<Subprocess>(argv, dir_.Join(name));
@@ -54,7 +55,9 @@ class ProcessTest : public ::testing::Test {
 
 TEST_F(ProcessTest, BadFixtureStopsStartUpNamingFilePathAndProblem) {
   std::string fixture = dir_.Join("bad.json");
-  WriteFile(fixture, R"({"pods":[{"namespace":"default","name":"web","containers":[{"name":"a","image":"x","working_set_bytes":true}]}]})");
+  WriteFile(
+      fixture,
+      R"({"pods":[{"namespace":"default","name":"web","containers":[{"name":"a","image":"x","working_set_bytes":true}]}]})");
   auto p = Start({"--fixture", fixture});
   ASSERT_TRUE(p->Wait());
   EXPECT_TRUE(p->ExitedWith(2));
@@ -146,8 +149,8 @@ TEST_F(ProcessTest, CtlRejectsABadRuleWithTheReason) {
 }
 
 TEST_F(ProcessTest, CtlCheckpointFindsTheContainerByName) {
-  auto p = StartReady({"--fixture", std::string(KIT_SOURCE_DIR) + "/fixtures/default.json",
-                       "--time-scale", "100"});
+  auto p = StartReady(
+      {"--fixture", std::string(KIT_SOURCE_DIR) + "/fixtures/default.json", "--time-scale", "100"});
   std::string out = dir_.Join("checkpoints");
   ASSERT_EQ(::mkdir(out.c_str(), 0700), 0);
   auto cp = Ctl({"checkpoint", "default/counter/counter", out + "/c.tar"});
@@ -171,7 +174,8 @@ grpc::Status CheckpointApp(const std::string& socket, const std::string& locatio
   runtime::v1::ListContainersResponse list;
   grpc::Status s = client.runtime->ListContainers(Ctx().get(), {}, &list);
   if (!s.ok()) return s;
-  if (list.containers_size() != 1) return grpc::Status(grpc::StatusCode::INTERNAL, "not one container");
+  if (list.containers_size() != 1)
+    return grpc::Status(grpc::StatusCode::INTERNAL, "not one container");
   runtime::v1::CheckpointContainerRequest req;
   req.set_container_id(list.containers(0).id());
   req.set_location(location);

@@ -66,7 +66,8 @@ TEST_F(RuntimeIntegrationTest, StatusReportsRuntimeAndNetworkReady) {
   ASSERT_TRUE(client_->runtime->Status(Ctx().get(), v1::StatusRequest(), &resp).ok());
   std::map<std::string, bool> conditions;
   for (const auto& c : resp.status().conditions()) conditions[c.type()] = c.status();
-  EXPECT_EQ(conditions, (std::map<std::string, bool>{{"NetworkReady", true}, {"RuntimeReady", true}}));
+  EXPECT_EQ(conditions,
+            (std::map<std::string, bool>{{"NetworkReady", true}, {"RuntimeReady", true}}));
 }
 
 TEST_F(RuntimeIntegrationTest, FullPodAndContainerLifecycle) {
@@ -129,7 +130,8 @@ TEST_F(RuntimeIntegrationTest, UnknownIdsAreNotFoundInContainerdsWords) {
   grpc::Status s;
   Status(id, &s);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(s.error_message(), "an error occurred when try to find container \"" + id + "\": not found");
+  EXPECT_EQ(s.error_message(),
+            "an error occurred when try to find container \"" + id + "\": not found");
 
   v1::StartContainerRequest start;
   start.set_container_id(id);
@@ -148,7 +150,8 @@ TEST_F(RuntimeIntegrationTest, UnknownIdsAreNotFoundInContainerdsWords) {
   // An empty id is no prefix at all: UNKNOWN, as containerd's truncindex says.
   Status("", &s);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
-  EXPECT_EQ(s.error_message(), "an error occurred when try to find container \"\": Prefix can't be empty");
+  EXPECT_EQ(s.error_message(),
+            "an error occurred when try to find container \"\": Prefix can't be empty");
 }
 
 TEST_F(RuntimeIntegrationTest, ShortIdsResolveAsCrictlSendsThem) {
@@ -312,8 +315,9 @@ TEST_F(RuntimeIntegrationTest, DuplicateContainerNameIsRefused) {
   v1::CreateContainerResponse resp;
   grpc::Status s = client_->runtime->CreateContainer(Ctx().get(), req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNKNOWN);
-  EXPECT_NE(s.error_message().find("failed to reserve container name \"app_web_default_uid-web_0\""),
-            std::string::npos)
+  EXPECT_NE(
+      s.error_message().find("failed to reserve container name \"app_web_default_uid-web_0\""),
+      std::string::npos)
       << s.error_message();
 }
 

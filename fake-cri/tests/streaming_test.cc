@@ -11,9 +11,9 @@
 
 #include "absl/strings/match.h"
 #include "fake-cri/annotations.h"
-#include "testing/ws_client.h"
 #include "fake-cri/tests/fake_cri_env.h"
 #include "gmock/gmock.h"
+#include "testing/ws_client.h"
 
 namespace fakecri {
 namespace {
@@ -63,7 +63,8 @@ class StreamingTest : public FakeCriTest {
 };
 
 TEST_F(StreamingTest, ExecUrlsLookLikeContainerds) {
-  EXPECT_THAT(ExecUrl(Shell(), {"true"}), MatchesRegex("http://127\\.0\\.0\\.1:[0-9]+/exec/[A-Za-z0-9_-]{8}"));
+  EXPECT_THAT(ExecUrl(Shell(), {"true"}),
+              MatchesRegex("http://127\\.0\\.0\\.1:[0-9]+/exec/[A-Za-z0-9_-]{8}"));
 }
 
 TEST_F(StreamingTest, ExecOverWebSocketGivesTheAnswerAndTheV4Status) {
@@ -82,12 +83,13 @@ TEST_F(StreamingTest, ANonZeroExitIsTheStatusAndV1SaysItInText) {
   EXPECT_EQ(v4.frames[2], std::make_pair(2, std::string("e\n")));
   EXPECT_THAT(v4.frames[3].second, HasSubstr(R"("reason":"NonZeroExitCode")"));
 
-  WsSession v1 = WsOpen(ExecUrl(id, {"sh", "-c", "echo e >&2; exit 3"}, true, false),
-                        "channel.k8s.io");
+  WsSession v1 =
+      WsOpen(ExecUrl(id, {"sh", "-c", "echo e >&2; exit 3"}, true, false), "channel.k8s.io");
   EXPECT_THAT(v1.frames,
               ElementsAre(Pair(1, ""), Pair(1, "o\n"),
-                          Pair(3, "command terminated with non-zero exit code: error executing "
-                                  "command [sh -c echo e >&2; exit 3], exit code 3")));
+                          Pair(3,
+                               "command terminated with non-zero exit code: error executing "
+                               "command [sh -c echo e >&2; exit 3], exit code 3")));
 }
 
 TEST_F(StreamingTest, ATtyMergesTheStreamsWithCarriageReturns) {
@@ -106,8 +108,9 @@ TEST_F(StreamingTest, Base64ProtocolsSendTextFrames) {
 TEST_F(StreamingTest, ACommandThatCannotStartIsAnInternalError) {
   WsSession s = WsOpen(ExecUrl(Shell(), {"nope"}), "v4.channel.k8s.io");
   ASSERT_EQ(s.frames.size(), 2u);
-  EXPECT_THAT(s.frames[1].second,
-              HasSubstr(R"(executable file not found in $PATH: unknown","reason":"InternalError")"));
+  EXPECT_THAT(
+      s.frames[1].second,
+      HasSubstr(R"(executable file not found in $PATH: unknown","reason":"InternalError")"));
 }
 
 TEST_F(StreamingTest, TokensAreGoodOnceAndPlainRequestsGetContainerdsAnswers) {
@@ -118,8 +121,7 @@ TEST_F(StreamingTest, TokensAreGoodOnceAndPlainRequestsGetContainerdsAnswers) {
                                             "is required\n")));
   EXPECT_THAT(HttpGet(url), AllOf(StartsWith("HTTP/1.1 404 Not Found\r\n"),
                                   HasSubstr("\r\n\r\n404 page not found\n")));
-  const std::string refused =
-      HttpGet(ExecUrl(id, {"true"}), {"X-Stream-Protocol-Version: nope"});
+  const std::string refused = HttpGet(ExecUrl(id, {"true"}), {"X-Stream-Protocol-Version: nope"});
   const std::string text =
       "unable to upgrade: unable to negotiate protocol: client supports [nope], server accepts "
       "[v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io channel.k8s.io]\n";
@@ -131,9 +133,9 @@ TEST_F(StreamingTest, TokensAreGoodOnceAndPlainRequestsGetContainerdsAnswers) {
 }
 
 TEST_F(StreamingTest, SpdyGetsTheHandshakeThenAGoAway) {
-  const std::string answer =
-      HttpGet(ExecUrl(Shell(), {"true"}),
-              {"Connection: Upgrade", "Upgrade: SPDY/3.1", "X-Stream-Protocol-Version: v4.channel.k8s.io"});
+  const std::string answer = HttpGet(
+      ExecUrl(Shell(), {"true"}),
+      {"Connection: Upgrade", "Upgrade: SPDY/3.1", "X-Stream-Protocol-Version: v4.channel.k8s.io"});
   EXPECT_THAT(answer, StartsWith("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
                                  "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: "
                                  "v4.channel.k8s.io\r\n\r\n"));
@@ -192,7 +194,10 @@ std::string HostNetworkSandbox(CriClient* client, const std::string& name) {
   md->set_name(name);
   md->set_namespace_("default");
   md->set_uid("uid-" + name);
-  req.mutable_config()->mutable_linux()->mutable_security_context()->mutable_namespace_options()
+  req.mutable_config()
+      ->mutable_linux()
+      ->mutable_security_context()
+      ->mutable_namespace_options()
       ->set_network(v1::NODE);
   v1::RunPodSandboxResponse resp;
   EXPECT_TRUE(client->runtime->RunPodSandbox(Ctx().get(), req, &resp).ok());
@@ -226,9 +231,8 @@ TEST_F(StreamingTest, PortForwardRelaysAHostNetworkPodsPort) {
     if (n > 0) ::send(c, "pong:", 5, 0), ::send(c, buf, static_cast<size_t>(n), 0);
     ::close(c);
   });
-  const std::string url =
-      PortForwardUrl(client_.get(), HostNetworkSandbox(client_.get(), "net")) +
-      "?port=" + std::to_string(port);
+  const std::string url = PortForwardUrl(client_.get(), HostNetworkSandbox(client_.get(), "net")) +
+                          "?port=" + std::to_string(port);
   WsSession s = WsOpen(url, "v4.channel.k8s.io", [](TestSocket& sock) {
     sock.Send(ClientFrame(2, std::string("\x00", 1) + "ping"));
   });
@@ -247,7 +251,8 @@ TEST_F(StreamingTest, PortForwardToAClosedPortIsContainerdsError) {
   EXPECT_EQ(s.frames[2].second,
             "error forwarding port 1 to pod " + sandbox +
                 ", uid : failed to execute portforward in network namespace \"host\": failed to "
-                "connect to localhost:1 inside namespace \"" + sandbox +
+                "connect to localhost:1 inside namespace \"" +
+                sandbox +
                 "\", IPv4: dial tcp4 127.0.0.1:1: connect: connection refused IPv6 dial tcp6: "
                 "address localhost: no suitable address found ");
 }

@@ -195,7 +195,8 @@ std::string RewriteTar(const std::string& src, const std::string& dst,
   return WriteTar(dst, entries);
 }
 
-std::string CompressCopy(const std::string& src, const std::string& dst, const std::string& filter) {
+std::string CompressCopy(const std::string& src, const std::string& dst,
+                         const std::string& filter) {
   archive* a = archive_write_new();
   archive_write_set_format_raw(a);
   std::string err;

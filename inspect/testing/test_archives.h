@@ -28,8 +28,7 @@ struct FakeContainer {
   std::string pod = "web";
   std::string ns = "shop";
   std::string image = "registry.example/counter:1.0";
-  std::string image_ref =
-      "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  std::string image_ref = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
   uint64_t working_set_bytes = 100 * 1024;  // 25 pages
 };
 
