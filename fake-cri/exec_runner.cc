@@ -14,18 +14,8 @@ std::string GoSecondsString(int64_t s) {
 absl::StatusOr<ExecResult> ExecRunner::Run(const std::string& id_or_prefix,
                                            const std::vector<std::string>& cmd, int64_t timeout_s,
                                            const std::function<bool()>& cancelled) const {
-  auto id = store_->ResolveContainer(id_or_prefix);
-  if (!id.ok()) {
-    return absl::Status(id.status().code(),
-                        absl::StrCat("failed to find container \"", id_or_prefix,
-                                     "\" in store: ", id.status().message()));
-  }
-  auto c = store_->GetContainer(*id);
+  auto c = store_->FindRunningContainer(id_or_prefix);
   if (!c.ok()) return c.status();
-  if (c->state != ContainerState::kRunning) {
-    return absl::UnknownError(
-        absl::StrCat("container is in ", ContainerStateName(c->state), " state"));
-  }
   // runc's answers for an exec it cannot start, with the exec's own fresh id.
   const std::string start_failed = absl::StrCat("failed to start exec \"", kit::NewId(),
                                                 "\": OCI runtime exec failed: exec failed: ");

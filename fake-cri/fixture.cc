@@ -16,11 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    if (absl::Status _s = (expr); !_s.ok()) return _s; \
-  } while (0)
-
 absl::Status ParseRuleList(JsonFields& f, const char* key, std::vector<FaultRule>* out) {
   const json* list = f.Take(key);
   if (!list) return absl::OkStatus();

@@ -10,6 +10,13 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 
+// Returns the status of `expr` from the enclosing function unless it is OK:
+// the readers of fixture objects check field after field with it.
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    if (absl::Status _s = (expr); !_s.ok()) return _s; \
+  } while (0)
+
 namespace fakecri {
 
 // The value parsers behind JsonFields' getters, for callers that hold a value

@@ -9,11 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    if (absl::Status _s = (expr); !_s.ok()) return _s; \
-  } while (0)
-
 absl::Status GetExitCode(JsonFields& f, const char* key, int32_t* out) {
   int64_t v = *out;
   RETURN_IF_ERROR(f.GetInt(key, &v));

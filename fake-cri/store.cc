@@ -96,6 +96,22 @@ absl::StatusOr<std::string> Store::ResolveContainer(const std::string& id_or_pre
   return ResolvePrefix(containers_, id_or_prefix);
 }
 
+absl::StatusOr<Container> Store::FindRunningContainer(const std::string& id_or_prefix) const {
+  auto id = ResolveContainer(id_or_prefix);
+  if (!id.ok()) {
+    return absl::Status(id.status().code(),
+                        absl::StrCat("failed to find container \"", id_or_prefix,
+                                     "\" in store: ", id.status().message()));
+  }
+  auto c = GetContainer(*id);
+  if (!c.ok()) return c.status();
+  if (c->state != ContainerState::kRunning) {
+    return absl::UnknownError(
+        absl::StrCat("container is in ", ContainerStateName(c->state), " state"));
+  }
+  return c;
+}
+
 void Store::ExitLocked(Container& c, int32_t code, SteadyTime when, bool oom) const {
   const SteadyTime now = clock_->Now();
   c.state = ContainerState::kExited;

@@ -133,6 +133,11 @@ class Store {
   // none NOT_FOUND "not found". Callers wrap the error in their method's text.
   absl::StatusOr<std::string> ResolveSandbox(const std::string& id_or_prefix) const;
   absl::StatusOr<std::string> ResolveContainer(const std::string& id_or_prefix) const;
+  // The container an exec or an attach is for, which must be running, with
+  // containerd's texts (pkg/cri/server/container_execsync.go and
+  // container_attach.go@v1.6.20): "failed to find container "<p>" in store:
+  // <why>", UNKNOWN "container is in CONTAINER_EXITED state".
+  absl::StatusOr<Container> FindRunningContainer(const std::string& id_or_prefix) const;
 
   // Fills id (when empty) and created_at; UNKNOWN "failed to reserve sandbox
   // name ..." when the name/namespace/uid/attempt is taken.

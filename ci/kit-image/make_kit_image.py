@@ -41,6 +41,10 @@ import tarfile
 import tempfile
 import time
 
+# The OCI descriptor and canonical JSON of ci/containerd's test images.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "containerd"))
+from make_oci_image import canonical, descriptor  # noqa: E402
+
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
@@ -178,17 +182,6 @@ def stripped(binary):
         subprocess.run(["strip", "--strip-unneeded", "-o", tmp.name, binary], check=True)
         with open(tmp.name, "rb") as fh:
             return fh.read()
-
-
-def descriptor(media_type, blob, **extra):
-    d = {"mediaType": media_type, "digest": "sha256:" + hashlib.sha256(blob).hexdigest(),
-         "size": len(blob)}
-    d.update(extra)
-    return d
-
-
-def canonical(obj):
-    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
 
 
 def main():

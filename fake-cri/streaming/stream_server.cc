@@ -271,21 +271,7 @@ void StreamServer::ServeAttach(const AttachStreamRequest& req, bool v4, ChannelC
   conn->Send(req.stdout ? 1 : req.stderr ? 2 : 3, "");
   // attachContainer (pkg/cri/server/container_attach.go@v1.6.20): held
   // while the container runs; the output was written when it started.
-  auto running = [&]() -> absl::Status {
-    auto id = store_->ResolveContainer(req.container_id);
-    if (!id.ok()) {
-      return absl::Status(id.status().code(),
-                          absl::StrCat("failed to find container \"", req.container_id,
-                                       "\" in store: ", id.status().message()));
-    }
-    auto c = store_->GetContainer(*id);
-    if (!c.ok()) return c.status();
-    if (c->state != ContainerState::kRunning) {
-      return absl::UnknownError(
-          absl::StrCat("container is in ", ContainerStateName(c->state), " state"));
-    }
-    return absl::OkStatus();
-  };
+  auto running = [&]() { return store_->FindRunningContainer(req.container_id).status(); };
   RemoteStatus status;
   if (absl::Status s = running(); !s.ok()) {
     status = RemoteStatus::Internal(absl::StrCat("error attaching to container: ", s.message()));
