@@ -46,7 +46,7 @@ const std::vector<std::string> kPortForwardSpdy = {"portforward.k8s.io"};
 }  // namespace
 
 StreamServer::StreamServer(Store* store, const ExecRunner* exec, Clock* clock)
-    : store_(store), exec_(exec), clock_(clock), cache_(clock) {}
+    : store_(store), exec_(exec), cache_(clock) {}
 
 StreamServer::~StreamServer() { Shutdown(); }
 

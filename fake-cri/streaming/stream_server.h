@@ -61,7 +61,6 @@ class StreamServer {
 
   Store* store_;
   const ExecRunner* exec_;
-  Clock* clock_;
   RequestCache cache_;
   int listen_fd_ = -1;
   int port_ = 0;
