@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/beast_chunked.h"
 #include "endpoint/http_wire.h"
 
 namespace endpoint {
@@ -210,7 +211,8 @@ size_t HttpRequestReader::ReadBody(absl::string_view data) {
   if (m.error || !m.head_done || m.parser.is_done()) return 0;
   m.parser.eager(true);  // consume everything offered
   size_t total = 0;
-  while (!data.empty() && !m.parser.is_done()) {
+  while (!data.empty() && !m.parser.is_done() &&
+         kit::BeastMayParse(m.parser.is_header_done(), m.parser.chunked(), data.size())) {
     boost::beast::error_code ec;
     const size_t used = m.parser.put(boost::asio::buffer(data.data(), data.size()), ec);
     total += used;

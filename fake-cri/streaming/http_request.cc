@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include "absl/strings/match.h"
+#include "common/beast_chunked.h"
 
 // GCC 12 warns (maybe-uninitialized, a false positive of its middle end) inside
 // Beast's parser when it is inlined into a sanitizer build; the warning is
@@ -29,6 +30,7 @@ absl::StatusOr<HttpRequest> ReadHttpRequest(int fd) {
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n <= 0) return absl::NotFoundError("the connection closed before a request");
     pending.append(buf, static_cast<size_t>(n));
+    if (!kit::BeastMayParse(parser.is_header_done(), parser.chunked(), pending.size())) continue;
     boost::beast::error_code ec;
     const size_t used = parser.put(boost::asio::buffer(pending), ec);
     pending.erase(0, used);
