@@ -8,6 +8,14 @@
 namespace fakecri {
 namespace {
 
+// containerd's words for an id its container store does not hold: the CRI
+// method's "an error occurred when try to find container" around the store's
+// "not found" (pkg/cri/server@v1.6.20).
+absl::Status NoSuchContainer(const std::string& id) {
+  return absl::NotFoundError(
+      absl::StrCat("an error occurred when try to find container \"", id, "\": not found"));
+}
+
 // containerd's exit codes (pkg/cri/server/helpers.go@v1.6.20 and what runc
 // reports for a process killed by a signal: 128 + its number).
 constexpr int32_t kStartErrorExitCode = 128;  // errorStartExitCode
@@ -256,8 +264,7 @@ absl::Status Store::BeginStart(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = containers_.find(id);
   if (it == containers_.end()) {
-    return absl::NotFoundError(
-        absl::StrCat("an error occurred when try to find container \"", id, "\": not found"));
+    return NoSuchContainer(id);
   }
   Container& c = it->second;
   ReapLocked(c);
@@ -316,8 +323,7 @@ absl::Status Store::StopContainer(const std::string& id, int64_t timeout_ns,
     std::lock_guard<std::mutex> lock(mu_);
     auto it = containers_.find(id);
     if (it == containers_.end()) {
-      return absl::NotFoundError(
-          absl::StrCat("an error occurred when try to find container \"", id, "\": not found"));
+      return NoSuchContainer(id);
     }
     Container& c = it->second;
     ReapLocked(c);
@@ -393,8 +399,7 @@ absl::StatusOr<Container> Store::GetContainer(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = containers_.find(id);
   if (it == containers_.end()) {
-    return absl::NotFoundError(
-        absl::StrCat("an error occurred when try to find container \"", id, "\": not found"));
+    return NoSuchContainer(id);
   }
   ReapLocked(it->second);
   return it->second;

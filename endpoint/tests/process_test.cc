@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -35,8 +36,35 @@ class EndpointProcessTest : public ::testing::Test {
     return std::make_unique<kit::testing::Subprocess>(argv,
                                                       dir_.Join("ep" + std::to_string(runs_++)));
   }
+  // fake-cri in process, as the reference runtime (a cancelled CRI call ends
+  // at once; real runtimes go on), with one pod default/web whose container
+  // app takes 1.5 s to checkpoint. Returns its CRI address.
+  std::string StartSlowRuntime() {
+    std::ofstream(dir_.Join("fixture.json"))
+        << R"({"pods":[{"namespace":"default","name":"web","containers":[
+        {"name":"app","image":"busybox","working_set_bytes":"150Mi"}]}]})";
+    auto fixture = fakecri::LoadFixture(dir_.Join("fixture.json"));
+    EXPECT_TRUE(fixture.ok()) << fixture.status();
+    if (!fixture.ok()) return "";
+    fixture_ = std::move(*fixture);
+    fakecri::ServerOptions o;
+    o.listen = "unix://" + dir_.Join("cri.sock");
+    o.UseProfile(*fakecri::FindRuntimeProfile("reference"));
+    o.checkpoint.latency.fixed_cost_ns = 0;
+    o.checkpoint.latency.throughput_bytes_per_second = 100.0 * (1 << 20);  // 1.5 s
+    o.fixture = &*fixture_;
+    auto runtime = fakecri::FakeCriServer::Start(o, &clock_, fakecri::RealFileOps());
+    EXPECT_TRUE(runtime.ok()) << runtime.status();
+    if (!runtime.ok()) return "";
+    runtime_ = std::move(*runtime);
+    return o.listen;
+  }
+
   kit::testing::TempDir dir_;
   int runs_ = 0;
+  std::optional<fakecri::Fixture> fixture_;
+  fakecri::RealClock clock_;
+  std::unique_ptr<fakecri::FakeCriServer> runtime_;
 };
 
 TEST_F(EndpointProcessTest, BadFlagExitsNamingIt) {
@@ -67,23 +95,10 @@ TEST_F(EndpointProcessTest, UnreadableTokenFileExitsNamingIt) {
 
 TEST_F(EndpointProcessTest, SigtermLetsARunningCheckpointFinishThenExitsZero) {
   kit::SetLogLevel(kit::LogLevel::kWarn);
-  std::string fixture_path = dir_.Join("fixture.json");
-  std::ofstream(fixture_path) << R"({"pods":[{"namespace":"default","name":"web","containers":[
-      {"name":"app","image":"busybox","working_set_bytes":"150Mi"}]}]})";
-  auto fixture = fakecri::LoadFixture(fixture_path);
-  ASSERT_TRUE(fixture.ok());
-  fakecri::ServerOptions o;
-  o.listen = "unix://" + dir_.Join("cri.sock");
-  // The reference runtime: a cancelled CRI call ends at once (real runtimes go on).
-  o.UseProfile(*fakecri::FindRuntimeProfile("reference"));
-  o.checkpoint.latency.fixed_cost_ns = 0;
-  o.checkpoint.latency.throughput_bytes_per_second = 100.0 * (1 << 20);  // 1.5 s
-  o.fixture = &*fixture;
-  fakecri::RealClock clock;
-  auto runtime = fakecri::FakeCriServer::Start(o, &clock, fakecri::RealFileOps());
-  ASSERT_TRUE(runtime.ok());
+  const std::string cri = StartSlowRuntime();
+  ASSERT_FALSE(cri.empty());
 
-  auto p = Run({"--container-runtime-endpoint", o.listen, "--root-dir", dir_.Join("kubelet"),
+  auto p = Run({"--container-runtime-endpoint", cri, "--root-dir", dir_.Join("kubelet"),
                 "--address", "127.0.0.1", "--port", "0", "--insecure-http", "--anonymous-auth"});
   int port = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -139,21 +154,10 @@ int ConnectFrom(const std::string& from, int port) {
 TEST_F(EndpointProcessTest, UnderAFloodCheckpointsAnswerInTimeAndSigtermEndsWithinTheGrace) {
   kit::SetLogLevel(kit::LogLevel::kWarn);
   ::signal(SIGPIPE, SIG_IGN);  // the server closes flood connections we still write to
-  std::ofstream(dir_.Join("fixture.json")) << R"({"pods":[{"namespace":"default","name":"web",
-      "containers":[{"name":"app","image":"busybox","working_set_bytes":"150Mi"}]}]})";
   std::ofstream(dir_.Join("tokens.csv")) << "t0ken,alice,1,\"system:masters\"\n";
-  auto fixture = fakecri::LoadFixture(dir_.Join("fixture.json"));
-  ASSERT_TRUE(fixture.ok());
-  fakecri::ServerOptions o;
-  o.listen = "unix://" + dir_.Join("cri.sock");
-  o.UseProfile(*fakecri::FindRuntimeProfile("reference"));
-  o.checkpoint.latency.fixed_cost_ns = 0;
-  o.checkpoint.latency.throughput_bytes_per_second = 100.0 * (1 << 20);  // 1.5 s
-  o.fixture = &*fixture;
-  fakecri::RealClock clock;
-  auto runtime = fakecri::FakeCriServer::Start(o, &clock, fakecri::RealFileOps());
-  ASSERT_TRUE(runtime.ok());
-  auto p = Run({"--container-runtime-endpoint", o.listen, "--root-dir", dir_.Join("kubelet"),
+  const std::string cri = StartSlowRuntime();
+  ASSERT_FALSE(cri.empty());
+  auto p = Run({"--container-runtime-endpoint", cri, "--root-dir", dir_.Join("kubelet"),
                 "--address", "127.0.0.1", "--port", "0", "--token-auth-file",
                 dir_.Join("tokens.csv"), "--shutdown-grace-period", "5s"});
   int port = 0;
